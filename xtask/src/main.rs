@@ -1,0 +1,55 @@
+//! `cargo xtask`: the project's chores.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use xtask::vectors::{self, Filter};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  vectors [--dir DIR] [--suite NAME]
+      Run every conformance vector file (*.json) under DIR (default:
+      tests/vectors), recursively; --suite keeps only the named suite.
+      Exits non-zero when any vector fails, a file does not parse, an id is
+      repeated, a vector has no source, or a kind is unknown.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("vectors") => run_vectors(&args[1..]),
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown command `{other}`")),
+        None => usage_error("no command given"),
+    }
+}
+
+fn run_vectors(args: &[String]) -> ExitCode {
+    let mut dir = xtask::project_root().join("tests/vectors");
+    let mut filter = Filter::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--dir", Some(value)) => dir = PathBuf::from(value),
+            ("--suite", Some(value)) => filter.suite = Some(value.clone()),
+            ("--dir" | "--suite", None) => return usage_error(&format!("{arg} needs a value")),
+            _ => return usage_error(&format!("unknown argument `{arg}`")),
+        }
+    }
+    let report = vectors::run_dir(&dir, &filter);
+    print!("{report}");
+    if report.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
