@@ -5,4 +5,13 @@
 //! response parsers.
 //!
 //! **Architecture invariant:** no I/O. A new provider is a profile file, not a
-//! code path.
+//! code path. This crate never reads files itself: callers hand it the text.
+
+pub mod builtin;
+mod error;
+mod load;
+pub mod profile;
+pub mod template;
+
+pub use error::{Error, ProfileProblem};
+pub use profile::Profile;
