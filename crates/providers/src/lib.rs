@@ -7,6 +7,7 @@
 //! **Architecture invariant:** no I/O. A new provider is a profile file, not a
 //! code path. This crate never reads files itself: callers hand it the text.
 
+pub mod api;
 pub mod builtin;
 mod error;
 mod load;

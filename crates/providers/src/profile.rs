@@ -231,12 +231,16 @@ pub struct ApiSettings {
     /// Query parameters on every API call (signed, for OAuth 1); values may use `{client_id}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query_params: BTreeMap<String, String>,
+    /// Named API URLs outside `api_base_url` (Map My Tracks serves routes from
+    /// another host); rebasing moves them with the rest.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub endpoints: BTreeMap<String, Url>,
 }
 
 impl ApiSettings {
     /// Whether there is nothing to add to API calls.
     pub fn is_empty(&self) -> bool {
-        self.headers.is_empty() && self.query_params.is_empty()
+        self.headers.is_empty() && self.query_params.is_empty() && self.endpoints.is_empty()
     }
 }
 
@@ -272,6 +276,9 @@ impl Profile {
     /// Every URL of the profile with its field path, in a stable order.
     pub fn urls(&self) -> Vec<(String, &Url)> {
         let mut urls = vec![("api_base_url".to_owned(), &self.api_base_url)];
+        for (name, url) in &self.api.endpoints {
+            urls.push((format!("api.endpoints.{name}"), url));
+        }
         if let Some(o1) = &self.oauth1 {
             urls.push((
                 "oauth1.temporary_credentials_endpoint".to_owned(),
@@ -416,6 +423,9 @@ impl Profile {
         };
         let mut rebased = self.clone();
         rebased.api_base_url = move_url(&self.api_base_url)?;
+        for url in rebased.api.endpoints.values_mut() {
+            *url = move_url(url)?;
+        }
         if let Some(o1) = &mut rebased.oauth1 {
             o1.temporary_credentials_endpoint = move_url(&o1.temporary_credentials_endpoint)?;
             o1.authorization_endpoint = move_url(&o1.authorization_endpoint)?;
