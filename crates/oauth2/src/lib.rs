@@ -9,10 +9,15 @@
 //! random source are arguments.
 
 pub mod authorize;
+pub mod bearer;
 pub mod client;
+pub mod device;
 pub mod error;
+pub mod introspection;
 pub mod pkce;
+pub mod revocation;
 pub mod token;
+pub mod tokens;
 pub mod types;
 mod wire;
 
