@@ -5,10 +5,13 @@
 //! This is stricter than `application/x-www-form-urlencoded` (no `+` for
 //! space) and than most URL encoders (which keep `*`, `!`, ...).
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cmp::Ordering;
 
 use crate::Error;
+use crate::sink::Sink;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -32,15 +35,145 @@ pub fn percent_encode(text: &str) -> String {
 
 /// Appends the RFC 5849 §3.6 encoding of `bytes` to `out`.
 pub fn percent_encode_into(bytes: &[u8], out: &mut String) {
+    out.reserve(encoded_len(bytes));
     for &b in bytes {
         if is_unreserved(b) {
             out.push(char::from(b));
         } else {
-            out.push('%');
-            out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
-            out.push(char::from(UPPER_HEX[usize::from(b & 0x0F)]));
+            let [p, h, l] = escape(b);
+            out.push(char::from(p));
+            out.push(char::from(h));
+            out.push(char::from(l));
         }
     }
+}
+
+/// `true` for the bytes §3.6 leaves as they are, by table lookup.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is exact.
+        table[i] = is_unreserved(i as u8);
+        i += 1;
+    }
+    table
+};
+
+#[inline]
+fn unreserved(b: u8) -> bool {
+    UNRESERVED[usize::from(b)]
+}
+
+/// `%XX` for `b`, uppercase hex.
+#[inline]
+const fn escape(b: u8) -> [u8; 3] {
+    [
+        b'%',
+        UPPER_HEX[(b >> 4) as usize],
+        UPPER_HEX[(b & 0x0F) as usize],
+    ]
+}
+
+/// Length of the §3.6 encoding of `bytes`.
+pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| if unreserved(b) { 1 } else { 3 })
+        .sum()
+}
+
+/// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in one piece.
+pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let run = rest
+            .iter()
+            .position(|&b| !unreserved(b))
+            .unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        if !plain.is_empty() {
+            sink.put(plain);
+        }
+        match tail.split_first() {
+            Some((&b, tail)) => {
+                sink.put(&escape(b));
+                rest = tail;
+            }
+            None => break,
+        }
+    }
+}
+
+/// Writes the §3.6 encoding of the §3.6 encoding of `bytes` (the normalized
+/// parameters are encoded once to be joined and once more in the base string).
+pub(crate) fn put_encoded_twice(bytes: &[u8], sink: &mut impl Sink) {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let run = rest
+            .iter()
+            .position(|&b| !unreserved(b))
+            .unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        if !plain.is_empty() {
+            sink.put(plain);
+        }
+        match tail.split_first() {
+            Some((&b, tail)) => {
+                let [_, h, l] = escape(b);
+                sink.put(&[b'%', b'2', b'5', h, l]);
+                rest = tail;
+            }
+            None => break,
+        }
+    }
+}
+
+/// A sink that §3.6-encodes what is written through it.
+pub(crate) struct Encode<'s, S: Sink>(pub(crate) &'s mut S);
+
+impl<S: Sink> Sink for Encode<'_, S> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        put_encoded(bytes, self.0);
+    }
+}
+
+/// Orders two byte strings as their §3.6 encodings would order, without encoding them.
+///
+/// The first differing byte decides: an escape starts with `%` (0x25), below
+/// every unreserved byte, and two escapes compare by their hex digits, which
+/// is the byte order; a proper prefix sorts first.
+#[inline]
+pub(crate) fn cmp_encoded(a: &[u8], b: &[u8]) -> Ordering {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match (a.get(common), b.get(common)) {
+        (Some(&x), Some(&y)) => rank(x).cmp(&rank(y)),
+        _ => a.len().cmp(&b.len()),
+    }
+}
+
+#[inline]
+fn rank(b: u8) -> u16 {
+    if unreserved(b) {
+        0x100 | u16::from(b)
+    } else {
+        u16::from(b)
+    }
+}
+
+/// Decodes one raw (still-encoded) name or value; borrows when there is nothing to decode.
+///
+/// Bytes that are not UTF-8 are kept as they are (they are encoded back byte
+/// for byte); a `%` not followed by two hex digits is [`Error::Malformed`].
+pub(crate) fn decode_component(raw: &[u8], plus_is_space: bool) -> Result<Cow<'_, [u8]>, Error> {
+    let needs = raw
+        .iter()
+        .any(|&b| b == b'%' || (plus_is_space && b == b'+'));
+    if !needs {
+        return Ok(Cow::Borrowed(raw));
+    }
+    decode_bytes(raw, plus_is_space).map(Cow::Owned)
 }
 
 /// Decodes `%XX` escapes in `text`; with `plus_is_space`, a `+` is a space
@@ -49,10 +182,16 @@ pub fn percent_encode_into(bytes: &[u8], out: &mut String) {
 /// A `%` not followed by two hex digits, or a result that is not UTF-8, is
 /// [`Error::Malformed`].
 pub fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, Error> {
+    let out = decode_bytes(text.as_bytes(), plus_is_space)?;
+    String::from_utf8(out).map_err(|_| Error::Malformed {
+        what: "percent-encoding",
+    })
+}
+
+fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>, Error> {
     let malformed = Error::Malformed {
         what: "percent-encoding",
     };
-    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -76,7 +215,7 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, Error> 
             }
         }
     }
-    String::from_utf8(out).map_err(|_| malformed)
+    Ok(out)
 }
 
 /// The value of one hex digit, either case.
@@ -92,6 +231,43 @@ const fn hex_value(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_order_matches_sorting_the_encodings() {
+        let samples: [&[u8]; 9] = [b"", b"a", b"A", b"a b", b"a~", b"a%", b"\xff", b"-", b"ab"];
+        for a in samples {
+            for b in samples {
+                let (mut ea, mut eb) = (String::new(), String::new());
+                percent_encode_into(a, &mut ea);
+                percent_encode_into(b, &mut eb);
+                assert_eq!(cmp_encoded(a, b), ea.cmp(&eb), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn double_encoding_is_encoding_twice() {
+        let mut once = String::new();
+        percent_encode_into(b"a=b&c d\xe2", &mut once);
+        let mut twice = Vec::new();
+        put_encoded_twice(b"a=b&c d\xe2", &mut twice);
+        assert_eq!(twice, percent_encode(&once).into_bytes());
+        assert_eq!(encoded_len(b"a b"), 5);
+    }
+
+    #[test]
+    fn components_borrow_unless_they_need_decoding() {
+        assert!(matches!(
+            decode_component(b"abc", true),
+            Ok(Cow::Borrowed(_))
+        ));
+        assert_eq!(decode_component(b"a+%2B", true).as_deref(), Ok(&b"a +"[..]));
+        assert_eq!(
+            decode_component(b"%FF", false).as_deref(),
+            Ok(&[0xFF_u8][..])
+        );
+        assert!(decode_component(b"%F", false).is_err());
+    }
 
     #[test]
     fn unreserved_bytes_pass_through() {

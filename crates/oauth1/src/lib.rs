@@ -14,5 +14,25 @@ extern crate alloc;
 
 pub mod encoding;
 mod error;
+pub mod flow;
+mod method;
+mod params;
+mod secrets;
+mod sign;
+mod sink;
+mod uri;
+mod verify;
 
 pub use error::Error;
+pub use method::SignatureMethod;
+pub use params::{AuthorizationHeader, normalize_parameters, parse_authorization};
+pub use secrets::{ConsumerSecret, TokenCredentials, TokenSecret};
+#[cfg(feature = "rsa")]
+pub use secrets::{RsaPrivateKey, RsaPublicKey};
+#[cfg(feature = "std")]
+pub use sign::unix_now;
+pub use sign::{
+    Nonce, Placement, ProtocolParams, RequestParts, Signature, SignedRequest, Signer, base_string,
+};
+pub use uri::base_string_uri;
+pub use verify::{MemoryNonceStore, NonceStore, ParsedRequest, Verifier, VerifyKey, parse_request};

@@ -1,0 +1,471 @@
+//! Parameters: collection from the request (RFC 5849 §3.4.1.3.1), the
+//! `Authorization` header grammar (§3.5.1), and normalization (§3.4.1.3.2).
+//!
+//! Parameters are kept as slices of the request wherever possible: a name or
+//! value is decoded into a new buffer only when it holds `%` (or `+` in a query
+//! or form body), and the list lives on the stack until it outgrows it.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+use crate::Error;
+use crate::encoding::{cmp_encoded, decode_component, put_encoded, put_encoded_twice};
+use crate::sink::Sink;
+
+/// One decoded parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Param<'a> {
+    pub(crate) name: Cow<'a, [u8]>,
+    pub(crate) value: Cow<'a, [u8]>,
+}
+
+impl<'a> Param<'a> {
+    const EMPTY: Self = Self {
+        name: Cow::Borrowed(&[]),
+        value: Cow::Borrowed(&[]),
+    };
+
+    pub(crate) fn borrowed(name: &'a [u8], value: &'a [u8]) -> Self {
+        Self {
+            name: Cow::Borrowed(name),
+            value: Cow::Borrowed(value),
+        }
+    }
+
+    /// §3.4.1.3.2 order: by encoded name, then by encoded value.
+    #[inline]
+    fn cmp_normalized(&self, other: &Self) -> Ordering {
+        cmp_encoded(&self.name, &other.name).then_with(|| cmp_encoded(&self.value, &other.value))
+    }
+}
+
+/// How many parameters fit on the stack before the list moves to the heap.
+const INLINE: usize = 32;
+
+/// A list of parameters that starts on the stack.
+#[derive(Debug)]
+pub(crate) struct ParamList<'a> {
+    inline: [Param<'a>; INLINE],
+    len: usize,
+    spill: Vec<Param<'a>>,
+}
+
+impl<'a> ParamList<'a> {
+    pub(crate) fn new() -> Self {
+        Self {
+            inline: [const { Param::EMPTY }; INLINE],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, param: Param<'a>) {
+        if !self.spill.is_empty() {
+            self.spill.push(param);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = param;
+            self.len += 1;
+        } else {
+            self.spill.reserve(INLINE * 2);
+            self.spill
+                .extend(self.inline.iter_mut().map(core::mem::take));
+            self.spill.push(param);
+            self.len = 0;
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[Param<'a>] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Param<'a>] {
+        if self.spill.is_empty() {
+            self.inline.get_mut(..self.len).unwrap_or_default()
+        } else {
+            &mut self.spill
+        }
+    }
+
+    /// Sorts in place into §3.4.1.3.2 order.
+    pub(crate) fn sort(&mut self) {
+        self.as_mut_slice().sort_unstable_by(Param::cmp_normalized);
+    }
+
+    /// Adds the pairs of a query or `application/x-www-form-urlencoded` body
+    /// (`+` is a space; empty pieces between `&`s are skipped).
+    pub(crate) fn add_form(&mut self, raw: &'a [u8]) -> Result<(), Error> {
+        for piece in raw.split(|&b| b == b'&') {
+            if piece.is_empty() {
+                continue;
+            }
+            let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                Some(i) => (piece.get(..i), piece.get(i + 1..)),
+                None => (Some(piece), Some(&[][..])),
+            };
+            self.push(Param {
+                name: decode_component(name.unwrap_or_default(), true)?,
+                value: decode_component(value.unwrap_or_default(), true)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the normalized parameters (§3.4.1.3.2) of a sorted list:
+    /// `name=value` pairs joined by `&`, each name and value encoded; with
+    /// `twice`, the whole is encoded again, as the base string needs.
+    pub(crate) fn put_normalized(&self, twice: bool, sink: &mut impl Sink) {
+        let (eq, amp): (&[u8], &[u8]) = if twice {
+            (b"%3D", b"%26")
+        } else {
+            (b"=", b"&")
+        };
+        for (i, p) in self.as_slice().iter().enumerate() {
+            if i > 0 {
+                sink.put(amp);
+            }
+            if twice {
+                put_encoded_twice(&p.name, sink);
+                sink.put(eq);
+                put_encoded_twice(&p.value, sink);
+            } else {
+                put_encoded(&p.name, sink);
+                sink.put(eq);
+                put_encoded(&p.value, sink);
+            }
+        }
+    }
+}
+
+/// Whether a `Content-Type` is `application/x-www-form-urlencoded`, with or
+/// without parameters such as `charset` (§3.4.1.3.1).
+pub(crate) fn is_form(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let media = ct.split(';').next().unwrap_or_default();
+        media
+            .trim_matches(|c| c == ' ' || c == '\t')
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
+}
+
+const MALFORMED_HEADER: Error = Error::Malformed {
+    what: "OAuth Authorization header",
+};
+
+/// Reads the parameters of an `OAuth` `Authorization` header value (§3.5.1),
+/// one `name="value"` at a time; names and values are percent-decoded, except
+/// `realm`, whose value is returned as written.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderParams<'a> {
+    rest: &'a [u8],
+    failed: bool,
+}
+
+/// Whether `value` is an `Authorization` value with the `OAuth` scheme.
+pub(crate) fn is_oauth_scheme(value: &str) -> bool {
+    let v = value.trim_start_matches([' ', '\t']).as_bytes();
+    v.get(..5).is_some_and(|s| s.eq_ignore_ascii_case(b"OAuth"))
+        && v.get(5).is_none_or(|&b| b == b' ' || b == b'\t')
+}
+
+impl<'a> HeaderParams<'a> {
+    /// Starts reading `value`, which must use the `OAuth` scheme (any case).
+    pub(crate) fn new(value: &'a str) -> Result<Self, Error> {
+        if !is_oauth_scheme(value) {
+            return Err(MALFORMED_HEADER);
+        }
+        let v = value.trim_start_matches([' ', '\t']).as_bytes();
+        Ok(Self {
+            rest: v.get(5..).unwrap_or_default(),
+            failed: false,
+        })
+    }
+
+    fn skip_ows(&mut self) {
+        let n = self
+            .rest
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        self.rest = self.rest.get(n..).unwrap_or_default();
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), Error> {
+        match self.rest.split_first() {
+            Some((&b, rest)) if b == byte => {
+                self.rest = rest;
+                Ok(())
+            }
+            _ => Err(MALFORMED_HEADER),
+        }
+    }
+
+    fn read_param(&mut self) -> Result<Option<Param<'a>>, Error> {
+        // Empty list elements (`a="1", , b="2"`) are allowed by RFC 9110 §5.6.1.
+        loop {
+            self.skip_ows();
+            match self.rest.first() {
+                None => return Ok(None),
+                Some(b',') => self.rest = self.rest.get(1..).unwrap_or_default(),
+                Some(_) => break,
+            }
+        }
+        let name_len = self.rest.iter().take_while(|&&b| is_tchar(b)).count();
+        let (name, rest) = self.rest.split_at(name_len);
+        if name.is_empty() {
+            return Err(MALFORMED_HEADER);
+        }
+        self.rest = rest;
+        self.skip_ows();
+        self.expect(b'=')?;
+        self.skip_ows();
+        self.expect(b'"')?;
+        let value_len = self
+            .rest
+            .iter()
+            .position(|&b| b == b'"')
+            .ok_or(MALFORMED_HEADER)?;
+        let (value, rest) = self.rest.split_at(value_len);
+        // §3.6-encoded values never hold a backslash or a control byte.
+        if value.iter().any(|&b| b == b'\\' || b.is_ascii_control()) {
+            return Err(MALFORMED_HEADER);
+        }
+        self.rest = rest.get(1..).unwrap_or_default();
+        self.skip_ows();
+        match self.rest.first() {
+            None => {}
+            Some(b',') => self.rest = self.rest.get(1..).unwrap_or_default(),
+            Some(_) => return Err(MALFORMED_HEADER),
+        }
+        if name == b"realm" {
+            return Ok(Some(Param::borrowed(name, value)));
+        }
+        Ok(Some(Param {
+            name: decode_component(name, false)?,
+            value: decode_component(value, false)?,
+        }))
+    }
+}
+
+impl<'a> Iterator for HeaderParams<'a> {
+    type Item = Result<Param<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let item = self.read_param().transpose();
+        if matches!(item, Some(Err(_))) {
+            self.failed = true;
+        }
+        item
+    }
+}
+
+/// RFC 9110 `tchar`, plus `%` (names are §3.6-encoded).
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// The names of the protocol parameters, as `'static` strings for errors.
+pub(crate) const PROTOCOL_NAMES: [&str; 11] = [
+    "oauth_body_hash",
+    "oauth_callback",
+    "oauth_consumer_key",
+    "oauth_nonce",
+    "oauth_signature",
+    "oauth_signature_method",
+    "oauth_timestamp",
+    "oauth_token",
+    "oauth_verifier",
+    "oauth_version",
+    "realm",
+];
+
+/// `name` as a `'static` string when it is a known protocol parameter.
+pub(crate) fn static_name(name: &[u8]) -> &'static str {
+    PROTOCOL_NAMES
+        .iter()
+        .find(|n| n.as_bytes() == name)
+        .copied()
+        .unwrap_or("oauth_* parameter")
+}
+
+/// A parsed `OAuth` `Authorization` header (RFC 5849 §3.5.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuthorizationHeader {
+    /// The `realm`, as written (it is not percent-encoded, RFC 2617 §1.2).
+    pub realm: Option<String>,
+    /// The other parameters, decoded, in the order they appear.
+    pub params: Vec<(String, String)>,
+}
+
+impl AuthorizationHeader {
+    /// The value of parameter `name`, if present.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Parses an `OAuth` `Authorization` header value (RFC 5849 §3.5.1).
+///
+/// The scheme is matched case-insensitively; parameters may come in any
+/// order, with optional whitespace around `,` and `=`; values must be quoted.
+///
+/// ```
+/// use sansauth_oauth1::parse_authorization;
+/// let h = parse_authorization(r#"OAuth realm="Example", oauth_nonce = "a%20b""#).unwrap();
+/// assert_eq!(h.realm.as_deref(), Some("Example"));
+/// assert_eq!(h.get("oauth_nonce"), Some("a b"));
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for another scheme, bad quoting, a bad
+/// percent-escape or text that is not UTF-8; [`Error::DuplicateParameter`]
+/// when a name appears twice.
+pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
+    let mut out = AuthorizationHeader {
+        realm: None,
+        params: Vec::new(),
+    };
+    for param in HeaderParams::new(header)? {
+        let param = param?;
+        let name = utf8(param.name)?;
+        let value = utf8(param.value)?;
+        let dup = if name == "realm" {
+            out.realm.replace(value).is_some()
+        } else if out.params.iter().any(|(n, _)| *n == name) {
+            true
+        } else {
+            out.params.push((name.clone(), value));
+            false
+        };
+        if dup {
+            return Err(Error::DuplicateParameter {
+                name: static_name(name.as_bytes()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Text of a decoded component, which must be UTF-8.
+pub(crate) fn utf8(bytes: Cow<'_, [u8]>) -> Result<String, Error> {
+    String::from_utf8(bytes.into_owned()).map_err(|_| Error::Malformed {
+        what: "parameter (not UTF-8)",
+    })
+}
+
+/// Normalizes parameters per RFC 5849 §3.4.1.3.2: each name and value is
+/// encoded (§3.6), the pairs are sorted by name and then by value (byte order
+/// of the encodings; duplicates are kept), and joined with `=` and `&`.
+///
+/// ```
+/// use sansauth_oauth1::normalize_parameters;
+/// let n = normalize_parameters(&[("b", "2 q"), ("a", "1"), ("a", "")]);
+/// assert_eq!(n, "a=&a=1&b=2%20q");
+/// ```
+pub fn normalize_parameters(params: &[(&str, &str)]) -> String {
+    let mut list = ParamList::new();
+    for (name, value) in params {
+        list.push(Param::borrowed(name.as_bytes(), value.as_bytes()));
+    }
+    list.sort();
+    let mut out = Vec::new();
+    list.put_normalized(false, &mut out);
+    // Only §3.6 output (ASCII) was written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_move_to_the_heap_when_full_and_keep_order() {
+        let names: Vec<String> = (0..70).map(|i| alloc::format!("p{i:02}")).collect();
+        let mut list = ParamList::new();
+        for n in names.iter().rev() {
+            list.push(Param::borrowed(n.as_bytes(), b""));
+        }
+        assert_eq!(list.as_slice().len(), 70);
+        list.sort();
+        let got: Vec<&[u8]> = list.as_slice().iter().map(|p| &*p.name).collect();
+        let want: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn form_pairs_decode_plus_and_escapes() {
+        let mut list = ParamList::new();
+        list.add_form(b"a=1+2&&b&c=%3D&=x").unwrap();
+        let got: Vec<(&[u8], &[u8])> = list
+            .as_slice()
+            .iter()
+            .map(|p| (&*p.name, &*p.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (&b"a"[..], &b"1 2"[..]),
+                (b"b", b""),
+                (b"c", b"="),
+                (b"", b"x")
+            ]
+        );
+        assert!(ParamList::new().add_form(b"a=%zz").is_err());
+    }
+
+    #[test]
+    fn content_types() {
+        assert!(is_form(Some("application/x-www-form-urlencoded")));
+        assert!(is_form(Some(
+            "Application/X-WWW-Form-Urlencoded; charset=UTF-8"
+        )));
+        assert!(!is_form(Some("application/json")));
+        assert!(!is_form(None));
+    }
+
+    #[test]
+    fn header_grammar() {
+        let h = parse_authorization("oauth  b=\"2\" ,a = \"1\",,realm=\"r\"").unwrap();
+        assert_eq!(
+            h.params,
+            [("b".into(), "2".into()), ("a".into(), "1".into())]
+        );
+        assert_eq!(h.realm.as_deref(), Some("r"));
+        assert_eq!(parse_authorization("OAuth").unwrap().params, []);
+        for bad in [
+            "Bearer x",
+            "OAuthx a=\"1\"",
+            "OAuth a=1",
+            "OAuth a=\"1",
+            "OAuth a=\"1\" b=\"2\"",
+            "OAuth a=\"\\\"\"",
+            "OAuth =\"1\"",
+            "OAuth a=\"%G1\"",
+        ] {
+            assert_eq!(
+                parse_authorization(bad).map_err(|e| e.code()),
+                Err("malformed"),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse_authorization("OAuth oauth_nonce=\"1\", oauth_nonce=\"2\""),
+            Err(Error::DuplicateParameter {
+                name: "oauth_nonce"
+            })
+        );
+    }
+}

@@ -1,0 +1,1239 @@
+//! Signing requests: the base string (RFC 5849 §3.4.1), the signature
+//! (§3.4.2–3.4.4) and its placement in the request (§3.5).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use rand_core::CryptoRngCore;
+use sha1::{Digest, Sha1};
+use sha2::{Sha256, Sha512};
+use zeroize::Zeroizing;
+
+use crate::encoding::{Encode, encoded_len, put_encoded};
+use crate::params::{HeaderParams, Param, ParamList, is_form, is_oauth_scheme};
+use crate::secrets::{ConsumerSecret, TokenCredentials};
+use crate::sink::{Counter, Hashing, Sink};
+use crate::uri::{Url, format_u64};
+use crate::{Error, SignatureMethod};
+
+/// The parts of an HTTP request that signing reads (RFC 5849 §3.4.1), borrowed.
+///
+/// For stacks that do not use the `http` crate; with the `std` feature,
+/// [`Signer::sign_http`] takes an `http::Request` instead.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RequestParts<'a> {
+    /// The HTTP method (`GET`, `post`, ...); it is uppercased for signing.
+    pub method: &'a str,
+    /// The absolute request URL, with its query, as it is sent.
+    pub url: &'a str,
+    /// The `Content-Type` header, if any; the body's parameters are signed
+    /// only when it is `application/x-www-form-urlencoded`.
+    pub content_type: Option<&'a str>,
+    /// The body bytes (empty when there is none).
+    pub body: &'a [u8],
+    /// An `Authorization` header already on the request. Its `OAuth`
+    /// parameters count when a base string is computed for an already-signed
+    /// request ([`base_string`], verification); signing replaces it.
+    pub authorization: Option<&'a str>,
+}
+
+impl<'a> RequestParts<'a> {
+    /// A request without a body.
+    pub fn new(method: &'a str, url: &'a str) -> Self {
+        Self {
+            method,
+            url,
+            content_type: None,
+            body: &[],
+            authorization: None,
+        }
+    }
+
+    /// A request from its header pairs: `Content-Type` and an `OAuth`
+    /// `Authorization` header (names in any case) are picked from `headers`.
+    pub fn from_headers(
+        method: &'a str,
+        url: &'a str,
+        headers: &[(&'a str, &'a str)],
+        body: &'a [u8],
+    ) -> Self {
+        let find = |want: &str, pick: fn(&str) -> bool| {
+            headers
+                .iter()
+                .find(|(n, v)| n.eq_ignore_ascii_case(want) && pick(v))
+                .map(|(_, v)| *v)
+        };
+        Self {
+            method,
+            url,
+            content_type: find("content-type", |_| true),
+            body,
+            authorization: find("authorization", is_oauth_scheme),
+        }
+    }
+
+    /// With a body and its content type.
+    #[must_use]
+    pub fn with_body(mut self, content_type: Option<&'a str>, body: &'a [u8]) -> Self {
+        self.content_type = content_type;
+        self.body = body;
+        self
+    }
+
+    /// With an `Authorization` header value.
+    #[must_use]
+    pub fn with_authorization(mut self, authorization: &'a str) -> Self {
+        self.authorization = Some(authorization);
+        self
+    }
+}
+
+/// The protocol parameters of one signature that do not come from the
+/// credentials (RFC 5849 §3.1): timestamp and nonce, and the optional ones.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ProtocolParams<'a> {
+    /// `oauth_timestamp`: seconds since the Unix epoch.
+    pub timestamp: u64,
+    /// `oauth_nonce`: unique for this client, timestamp (and token).
+    pub nonce: &'a str,
+    /// `oauth_callback` (§2.1): a URL, or `oob`.
+    pub callback: Option<&'a str>,
+    /// `oauth_verifier` (§2.3).
+    pub verifier: Option<&'a str>,
+    /// `realm` (§3.5.1), sent in the `Authorization` header only.
+    pub realm: Option<&'a str>,
+    /// `oauth_version`: sent only when set (it is optional; its value must be `1.0`).
+    pub version: Option<&'a str>,
+    /// Send `oauth_body_hash` (OAuth Request Body Hash extension): the
+    /// base64 digest of the body, for bodies that are not form-encoded.
+    pub body_hash: bool,
+}
+
+impl<'a> ProtocolParams<'a> {
+    /// Parameters with this timestamp and nonce, and nothing optional.
+    pub fn new(timestamp: u64, nonce: &'a str) -> Self {
+        Self {
+            timestamp,
+            nonce,
+            callback: None,
+            verifier: None,
+            realm: None,
+            version: None,
+            body_hash: false,
+        }
+    }
+
+    /// With `oauth_callback`.
+    #[must_use]
+    pub fn with_callback(mut self, callback: &'a str) -> Self {
+        self.callback = Some(callback);
+        self
+    }
+
+    /// With `oauth_verifier`.
+    #[must_use]
+    pub fn with_verifier(mut self, verifier: &'a str) -> Self {
+        self.verifier = Some(verifier);
+        self
+    }
+
+    /// With a `realm` in the `Authorization` header.
+    #[must_use]
+    pub fn with_realm(mut self, realm: &'a str) -> Self {
+        self.realm = Some(realm);
+        self
+    }
+
+    /// With `oauth_version` (normally `"1.0"`).
+    #[must_use]
+    pub fn with_version(mut self, version: &'a str) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// With `oauth_body_hash`.
+    #[must_use]
+    pub fn with_body_hash(mut self) -> Self {
+        self.body_hash = true;
+        self
+    }
+}
+
+/// A nonce (`oauth_nonce`, RFC 5849 §3.3): 32 hex digits, 128 random bits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Nonce([u8; 32]);
+
+impl Nonce {
+    /// A fresh nonce from `rng`.
+    pub fn generate(rng: &mut impl CryptoRngCore) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut random = [0u8; 16];
+        rng.fill_bytes(&mut random);
+        let mut out = [0u8; 32];
+        for (pair, b) in out.chunks_exact_mut(2).zip(random) {
+            pair.copy_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+        Self(out)
+    }
+
+    /// A fresh nonce from the operating system's RNG.
+    #[cfg(feature = "std")]
+    pub fn random() -> Self {
+        Self::generate(&mut rand_core::OsRng)
+    }
+
+    /// The nonce.
+    pub fn as_str(&self) -> &str {
+        // Only hex digits are ever stored.
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Nonce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Nonce").field(&self.as_str()).finish()
+    }
+}
+
+/// Seconds since the Unix epoch, from the system clock (0 if the clock is before 1970).
+#[cfg(feature = "std")]
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Where the protocol parameters go (RFC 5849 §3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Placement {
+    /// The `Authorization` header (§3.5.1), the recommended place.
+    #[default]
+    Header,
+    /// The form-encoded body (§3.5.2).
+    Body,
+    /// The query of the URL (§3.5.3).
+    Query,
+}
+
+/// A signature, base64 (HMAC, RSA) or the PLAINTEXT key, not percent-encoded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Signature(SigText);
+
+#[derive(Clone, PartialEq, Eq)]
+enum SigText {
+    /// Base64 of an HMAC digest (at most SHA-512's 88 characters).
+    Inline([u8; 88], usize),
+    Heap(Zeroizing<String>),
+}
+
+impl Signature {
+    /// Base64 of `digest`.
+    fn base64(digest: &[u8]) -> Self {
+        let mut buf = [0u8; 88];
+        match BASE64.encode_slice(digest, &mut buf) {
+            Ok(len) => Self(SigText::Inline(buf, len)),
+            Err(_) => Self(SigText::Heap(Zeroizing::new(BASE64.encode(digest)))),
+        }
+    }
+
+    /// The signature text, as `oauth_signature` carries it (before percent-encoding).
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            SigText::Inline(buf, len) => buf
+                .get(..*len)
+                .and_then(|b| core::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            SigText::Heap(s) => s,
+        }
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            // A PLAINTEXT signature is the secrets themselves.
+            SigText::Heap(_) => f.write_str("Signature([redacted])"),
+            SigText::Inline(..) => f.debug_tuple("Signature").field(&self.as_str()).finish(),
+        }
+    }
+}
+
+/// The signing key of one method, ready to sign many requests.
+#[derive(Clone)]
+pub(crate) enum Key {
+    HmacSha1(Hmac<Sha1>),
+    HmacSha256(Hmac<Sha256>),
+    HmacSha512(Hmac<Sha512>),
+    /// `encode(consumer secret) & encode(token secret)` (§3.4.4).
+    Plaintext(Zeroizing<String>),
+    #[cfg(feature = "rsa")]
+    RsaSha1(rsa::pkcs1v15::SigningKey<Sha1>),
+    #[cfg(feature = "rsa")]
+    RsaSha256(rsa::pkcs1v15::SigningKey<Sha256>),
+    #[cfg(feature = "rsa")]
+    RsaSha512(rsa::pkcs1v15::SigningKey<Sha512>),
+}
+
+impl Key {
+    /// The HMAC / PLAINTEXT key of §3.4.2 and §3.4.4.
+    pub(crate) fn from_secrets(
+        method: SignatureMethod,
+        consumer_secret: &str,
+        token_secret: &str,
+    ) -> Result<Self, Error> {
+        let mut text = Zeroizing::new(String::with_capacity(
+            encoded_len(consumer_secret.as_bytes()) + 1 + encoded_len(token_secret.as_bytes()),
+        ));
+        crate::encoding::percent_encode_into(consumer_secret.as_bytes(), &mut text);
+        text.push('&');
+        crate::encoding::percent_encode_into(token_secret.as_bytes(), &mut text);
+        let bad = |_| Error::InvalidKey {
+            what: "HMAC key rejected",
+        };
+        Ok(match method {
+            SignatureMethod::HmacSha1 => {
+                Self::HmacSha1(Hmac::new_from_slice(text.as_bytes()).map_err(bad)?)
+            }
+            SignatureMethod::HmacSha256 => {
+                Self::HmacSha256(Hmac::new_from_slice(text.as_bytes()).map_err(bad)?)
+            }
+            SignatureMethod::HmacSha512 => {
+                Self::HmacSha512(Hmac::new_from_slice(text.as_bytes()).map_err(bad)?)
+            }
+            SignatureMethod::Plaintext => Self::Plaintext(text),
+            #[cfg(feature = "rsa")]
+            _ => {
+                return Err(Error::InvalidKey {
+                    what: "an RSA method needs an RSA private key, not secrets",
+                });
+            }
+        })
+    }
+
+    #[cfg(feature = "rsa")]
+    fn from_rsa(method: SignatureMethod, key: &crate::RsaPrivateKey) -> Result<Self, Error> {
+        use rsa::pkcs1v15::SigningKey;
+        let key = key.0.clone();
+        Ok(match method {
+            SignatureMethod::RsaSha1 => Self::RsaSha1(SigningKey::new(key)),
+            SignatureMethod::RsaSha256 => Self::RsaSha256(SigningKey::new(key)),
+            SignatureMethod::RsaSha512 => Self::RsaSha512(SigningKey::new(key)),
+            _ => {
+                return Err(Error::InvalidKey {
+                    what: "an RSA key needs an RSA signature method",
+                });
+            }
+        })
+    }
+
+    /// Signs the base string `base`, streamed into the MAC or digest.
+    pub(crate) fn sign(&self, base: &BaseSource<'_>) -> Result<Signature, Error> {
+        fn mac<M: Mac + Clone + hmac::digest::Update>(mac: &M, base: &BaseSource<'_>) -> Signature {
+            let mut sink = Hashing::new(mac.clone());
+            base.put(&mut sink);
+            Signature::base64(&sink.finish().finalize().into_bytes())
+        }
+        Ok(match self {
+            Self::HmacSha1(m) => mac(m, base),
+            Self::HmacSha256(m) => mac(m, base),
+            Self::HmacSha512(m) => mac(m, base),
+            Self::Plaintext(text) => Signature(SigText::Heap(text.clone())),
+            #[cfg(feature = "rsa")]
+            Self::RsaSha1(k) => rsa_sign(k, base)?,
+            #[cfg(feature = "rsa")]
+            Self::RsaSha256(k) => rsa_sign(k, base)?,
+            #[cfg(feature = "rsa")]
+            Self::RsaSha512(k) => rsa_sign(k, base)?,
+        })
+    }
+}
+
+/// Where a base string comes from: a request's parts, or given whole.
+#[derive(Clone, Copy)]
+pub(crate) enum BaseSource<'x> {
+    /// Method, URL and the sorted parameters (§3.4.1.1).
+    Parts {
+        method: &'x str,
+        url: &'x Url<'x>,
+        list: &'x ParamList<'x>,
+    },
+    /// An already-built base string.
+    Raw(&'x [u8]),
+}
+
+impl BaseSource<'_> {
+    /// Writes the base string.
+    pub(crate) fn put(&self, sink: &mut impl Sink) {
+        match *self {
+            Self::Parts { method, url, list } => put_base_string(method, url, list, sink),
+            Self::Raw(bytes) => sink.put(bytes),
+        }
+    }
+}
+
+#[cfg(feature = "rsa")]
+fn rsa_sign<D>(
+    key: &rsa::pkcs1v15::SigningKey<D>,
+    base: &BaseSource<'_>,
+) -> Result<Signature, Error>
+where
+    D: Digest + rsa::pkcs8::AssociatedOid + hmac::digest::Update,
+{
+    use rsa::signature::{DigestSigner, SignatureEncoding};
+    let mut sink = Hashing::new(D::new());
+    base.put(&mut sink);
+    let sig = key
+        .try_sign_digest(sink.finish())
+        .map_err(|_| Error::InvalidKey {
+            what: "RSA signing failed",
+        })?;
+    Ok(Signature(SigText::Heap(Zeroizing::new(
+        BASE64.encode(sig.to_bytes()),
+    ))))
+}
+
+/// Collects a request's parameters (§3.4.1.3.1) and sorts them (§3.4.1.3.2).
+///
+/// `header_params` says whether the `OAuth` parameters of `parts.authorization`
+/// count (they do for an already-signed request; `realm` and
+/// `oauth_signature` never do).
+pub(crate) fn collect<'a>(
+    parts: &RequestParts<'a>,
+    header_params: bool,
+    list: &mut ParamList<'a>,
+) -> Result<Url<'a>, Error> {
+    let url = Url::parse(parts.url)?;
+    if let Some(query) = url.query {
+        list.add_form(query.as_bytes())?;
+    }
+    if header_params {
+        if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
+            for param in HeaderParams::new(header)? {
+                let param = param?;
+                if *param.name != *b"realm" && *param.name != *b"oauth_signature" {
+                    list.push(param);
+                }
+            }
+        }
+    }
+    if is_form(parts.content_type) {
+        list.add_form(parts.body)?;
+    }
+    Ok(url)
+}
+
+/// Writes the signature base string (§3.4.1.1) of a sorted list.
+pub(crate) fn put_base_string(
+    method: &str,
+    url: &Url<'_>,
+    list: &ParamList<'_>,
+    sink: &mut impl Sink,
+) {
+    let mut upper = [0u8; 16];
+    for chunk in method.as_bytes().chunks(upper.len()) {
+        let out = upper.get_mut(..chunk.len()).unwrap_or_default();
+        for (o, &b) in out.iter_mut().zip(chunk) {
+            *o = b.to_ascii_uppercase();
+        }
+        put_encoded(out, sink);
+    }
+    sink.put(b"&");
+    url.put_base_uri(&mut Encode(sink));
+    sink.put(b"&");
+    list.put_normalized(true, sink);
+}
+
+/// The signature base string of a request as it stands (RFC 5849 §3.4.1):
+/// parameters from the query, the `OAuth` `Authorization` header (without
+/// `realm` and `oauth_signature`) and a form-encoded body, plus `extra`
+/// (raw, unencoded pairs).
+///
+/// ```
+/// use sansauth_oauth1::{RequestParts, base_string};
+/// let parts = RequestParts::new("get", "http://Example.com:80/p?b=2&a=1");
+/// assert_eq!(
+///     base_string(&parts, &[("oauth_nonce", "n")]).unwrap(),
+///     "GET&http%3A%2F%2Fexample.com%2Fp&a%3D1%26b%3D2%26oauth_nonce%3Dn",
+/// );
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for a URL that is not absolute, a bad percent-escape
+/// or a broken `Authorization` header.
+pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<String, Error> {
+    let mut list = ParamList::new();
+    let url = collect(parts, true, &mut list)?;
+    for (name, value) in extra {
+        list.push(Param::borrowed(name.as_bytes(), value.as_bytes()));
+    }
+    list.sort();
+    let mut out = Vec::new();
+    put_base_string(parts.method, &url, &list, &mut out);
+    String::from_utf8(out).map_err(|_| Error::Malformed {
+        what: "base string",
+    })
+}
+
+/// The protocol parameters of one signature, in name order, borrowed.
+struct OauthPairs<'a> {
+    pairs: [(&'static str, &'a [u8]); 9],
+    len: usize,
+}
+
+impl<'a> OauthPairs<'a> {
+    fn push(&mut self, name: &'static str, value: &'a [u8]) {
+        if let Some(slot) = self.pairs.get_mut(self.len) {
+            *slot = (name, value);
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[(&'static str, &'a [u8])] {
+        self.pairs.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Signs requests for one client (and optionally one token) with one method.
+///
+/// The signer keeps the keyed state (for HMAC, the key already absorbed), so
+/// each signature only hashes the request. One signer serves any number of
+/// requests; it holds secrets and never shows them in `Debug`.
+#[derive(Clone)]
+pub struct Signer {
+    method: SignatureMethod,
+    consumer_key: String,
+    token: Option<String>,
+    key: Key,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("method", &self.method)
+            .field("consumer_key", &self.consumer_key)
+            .field("token", &self.token)
+            .field("key", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Signer {
+    /// A signer for an HMAC or PLAINTEXT method, with the client's
+    /// credentials and, once the client has them, temporary or token credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when `method` is an RSA method.
+    pub fn new(
+        method: SignatureMethod,
+        consumer_key: &str,
+        consumer_secret: &ConsumerSecret,
+        token: Option<&TokenCredentials>,
+    ) -> Result<Self, Error> {
+        let token_secret = token.map_or("", |t| t.secret().secret());
+        Ok(Self {
+            method,
+            consumer_key: consumer_key.into(),
+            token: token.map(|t| t.token().into()),
+            key: Key::from_secrets(method, consumer_secret.secret(), token_secret)?,
+        })
+    }
+
+    /// A signer for an RSA method (§3.4.3); `token` is the `oauth_token` to
+    /// send, if any (RSA does not use the token secret).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when `method` is not an RSA method.
+    #[cfg(feature = "rsa")]
+    pub fn with_rsa_key(
+        method: SignatureMethod,
+        consumer_key: &str,
+        key: &crate::RsaPrivateKey,
+        token: Option<&str>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            method,
+            consumer_key: consumer_key.into(),
+            token: token.map(Into::into),
+            key: Key::from_rsa(method, key)?,
+        })
+    }
+
+    /// The signature method.
+    pub fn method(&self) -> SignatureMethod {
+        self.method
+    }
+
+    /// The client identifier (`oauth_consumer_key`).
+    pub fn consumer_key(&self) -> &str {
+        &self.consumer_key
+    }
+
+    /// The token (`oauth_token`) sent with each request, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// Signs an already-built signature base string (§3.4.2–3.4.4).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when the RSA operation fails.
+    pub fn sign_base_string(&self, base_string: &str) -> Result<Signature, Error> {
+        self.key.sign(&BaseSource::Raw(base_string.as_bytes()))
+    }
+
+    /// The protocol parameters this signer sends for `params`, body hash
+    /// computed into `hash_buf` and timestamp formatted into `ts_buf`.
+    fn oauth_pairs<'a>(
+        &'a self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'a>,
+        ts_buf: &'a mut [u8; 20],
+        hash_buf: &'a mut [u8; 88],
+    ) -> Result<OauthPairs<'a>, Error> {
+        let mut out = OauthPairs {
+            pairs: [("", &[]); 9],
+            len: 0,
+        };
+        if params.body_hash {
+            if is_form(parts.content_type) {
+                return Err(Error::BodyHashNotAllowed);
+            }
+            let len = body_hash(self.method, parts.body, hash_buf);
+            out.push("oauth_body_hash", hash_buf.get(..len).unwrap_or_default());
+        }
+        if let Some(callback) = params.callback {
+            out.push("oauth_callback", callback.as_bytes());
+        }
+        out.push("oauth_consumer_key", self.consumer_key.as_bytes());
+        out.push("oauth_nonce", params.nonce.as_bytes());
+        out.push("oauth_signature_method", self.method.as_str().as_bytes());
+        out.push("oauth_timestamp", format_u64(params.timestamp, ts_buf));
+        if let Some(token) = &self.token {
+            out.push("oauth_token", token.as_bytes());
+        }
+        if let Some(verifier) = params.verifier {
+            out.push("oauth_verifier", verifier.as_bytes());
+        }
+        if let Some(version) = params.version {
+            out.push("oauth_version", version.as_bytes());
+        }
+        Ok(out)
+    }
+
+    /// Runs `then` with the request's parameters collected and sorted, and the
+    /// protocol parameters this signer adds.
+    fn with_base<T>(
+        &self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'_>,
+        then: impl FnOnce(&Url<'_>, &ParamList<'_>, &OauthPairs<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
+        let oauth = self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf)?;
+        let mut list = ParamList::new();
+        let url = collect(parts, false, &mut list)?;
+        for (name, value) in oauth.as_slice() {
+            list.push(Param::borrowed(name.as_bytes(), value));
+        }
+        list.sort();
+        then(&url, &list, &oauth)
+    }
+
+    /// The signature base string this signer signs for `parts` (§3.4.1).
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::sign`].
+    pub fn base_string(
+        &self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'_>,
+    ) -> Result<String, Error> {
+        self.with_base(parts, params, |url, list, _| {
+            let mut out = Vec::new();
+            put_base_string(parts.method, url, list, &mut out);
+            String::from_utf8(out).map_err(|_| Error::Malformed {
+                what: "base string",
+            })
+        })
+    }
+
+    /// The signature for `parts` (§3.4), not yet placed in the request.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::sign`].
+    pub fn signature(
+        &self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'_>,
+    ) -> Result<Signature, Error> {
+        self.with_base(parts, params, |url, list, _| {
+            self.key.sign(&BaseSource::Parts {
+                method: parts.method,
+                url,
+                list,
+            })
+        })
+    }
+
+    /// The `Authorization` header value for `parts` (§3.5.1):
+    /// `OAuth realm="..", oauth_..="..", ...`, the `oauth_*` parameters in
+    /// name order, each value percent-encoded and quoted.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::sign`].
+    pub fn authorization(
+        &self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'_>,
+    ) -> Result<String, Error> {
+        check_realm(params.realm)?;
+        self.signed_pairs(parts, params, |oauth, sig| {
+            let mut counter = Counter(0);
+            put_header(params.realm, oauth, sig, &mut counter);
+            let mut out = Vec::with_capacity(counter.0);
+            put_header(params.realm, oauth, sig, &mut out);
+            ascii_string(out)
+        })
+    }
+
+    /// Signs `parts` and places the protocol parameters (§3.5).
+    ///
+    /// With [`Placement::Header`] the result carries the `Authorization` value;
+    /// with [`Placement::Query`], a new URL (the parameters appended to its
+    /// query); with [`Placement::Body`], a new form body (the parameters
+    /// appended) and its content type. Everything else about the request stays
+    /// as the caller has it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for a URL that is not absolute, a bad
+    /// percent-escape in the query or form body, a `realm` that cannot be
+    /// quoted, or [`Placement::Body`] with a body that is not form-encoded;
+    /// [`Error::BodyHashNotAllowed`] for `oauth_body_hash` on a form body;
+    /// [`Error::InvalidKey`] when the RSA operation fails.
+    pub fn sign(
+        &self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'_>,
+        placement: Placement,
+    ) -> Result<SignedRequest, Error> {
+        let mut out = SignedRequest {
+            method: parts.method.into(),
+            url: String::new(),
+            authorization: None,
+            content_type: parts.content_type.map(Into::into),
+            body: Vec::new(),
+        };
+        match placement {
+            Placement::Header => {
+                out.authorization = Some(self.authorization(parts, params)?);
+                out.url = parts.url.into();
+                out.body = parts.body.to_vec();
+            }
+            Placement::Query => {
+                out.url = self.signed_pairs(parts, params, |oauth, sig| {
+                    let (head, fragment) = parts
+                        .url
+                        .find('#')
+                        .map_or((parts.url, ""), |i| parts.url.split_at(i));
+                    let sep: &[u8] = match head.find('?') {
+                        None => b"?",
+                        Some(i) if i + 1 == head.len() || head.ends_with('&') => b"",
+                        Some(_) => b"&",
+                    };
+                    let mut counter = Counter(head.len() + sep.len() + fragment.len());
+                    put_form_pairs(oauth, sig, &mut counter);
+                    let mut url = Vec::with_capacity(counter.0);
+                    url.put(head.as_bytes());
+                    url.put(sep);
+                    put_form_pairs(oauth, sig, &mut url);
+                    url.put(fragment.as_bytes());
+                    ascii_string(url)
+                })?;
+                out.body = parts.body.to_vec();
+            }
+            Placement::Body => {
+                if !(is_form(parts.content_type)
+                    || parts.content_type.is_none() && parts.body.is_empty())
+                {
+                    return Err(Error::Malformed {
+                        what: "request for body placement (the body must be form-encoded)",
+                    });
+                }
+                let body = self.signed_pairs(parts, params, |oauth, sig| {
+                    let mut body = Vec::new();
+                    let sep: &[u8] = if parts.body.is_empty() || parts.body.ends_with(b"&") {
+                        b""
+                    } else {
+                        b"&"
+                    };
+                    let mut counter = Counter(parts.body.len() + sep.len());
+                    put_form_pairs(oauth, sig, &mut counter);
+                    body.reserve_exact(counter.0);
+                    body.extend_from_slice(parts.body);
+                    body.extend_from_slice(sep);
+                    put_form_pairs(oauth, sig, &mut body);
+                    body
+                })?;
+                out.url = parts.url.into();
+                out.body = body;
+                if out.content_type.is_none() {
+                    out.content_type = Some(FORM_CONTENT_TYPE.into());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Signs and hands the protocol pairs and the signature to `place`.
+    fn signed_pairs<T>(
+        &self,
+        parts: &RequestParts<'_>,
+        params: &ProtocolParams<'_>,
+        place: impl FnOnce(&OauthPairs<'_>, &str) -> T,
+    ) -> Result<T, Error> {
+        self.with_base(parts, params, |url, list, oauth| {
+            let sig = self.key.sign(&BaseSource::Parts {
+                method: parts.method,
+                url,
+                list,
+            })?;
+            Ok(place(oauth, sig.as_str()))
+        })
+    }
+
+    /// Signs `parts` with a fresh nonce from the OS RNG and the system clock's time.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::sign`].
+    #[cfg(feature = "std")]
+    pub fn sign_now(
+        &self,
+        parts: &RequestParts<'_>,
+        placement: Placement,
+    ) -> Result<SignedRequest, Error> {
+        let nonce = Nonce::random();
+        self.sign(
+            parts,
+            &ProtocolParams::new(unix_now(), nonce.as_str()),
+            placement,
+        )
+    }
+
+    /// Signs an `http::Request` (its URI must be absolute) and returns it with
+    /// the protocol parameters placed; the `Authorization` value is marked
+    /// sensitive.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::sign`], and [`Error::Malformed`] for a relative URI or a
+    /// `Content-Type` that is not visible ASCII.
+    #[cfg(feature = "std")]
+    pub fn sign_http<B: AsRef<[u8]>>(
+        &self,
+        request: http::Request<B>,
+        params: &ProtocolParams<'_>,
+        placement: Placement,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let (head, body) = request.into_parts();
+        if head.uri.scheme().is_none() {
+            return Err(Error::Malformed {
+                what: "request URI (it must be absolute)",
+            });
+        }
+        let url = head.uri.to_string();
+        let content_type = match head.headers.get(http::header::CONTENT_TYPE) {
+            Some(v) => Some(v.to_str().map_err(|_| Error::Malformed {
+                what: "Content-Type header",
+            })?),
+            None => None,
+        };
+        let parts =
+            RequestParts::new(head.method.as_str(), &url).with_body(content_type, body.as_ref());
+        let signed = self.sign(&parts, params, placement)?;
+        signed.into_http_from(head)
+    }
+}
+
+/// `application/x-www-form-urlencoded`.
+pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// A `String` of bytes that are known to be UTF-8 (ASCII escapes and
+/// punctuation, and slices of `&str`s).
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A `realm` goes in the header as written, so it must be quotable.
+fn check_realm(realm: Option<&str>) -> Result<(), Error> {
+    match realm {
+        Some(r)
+            if r.bytes()
+                .any(|b| b == b'"' || b == b'\\' || b.is_ascii_control()) =>
+        {
+            Err(Error::Malformed {
+                what: "realm (it cannot hold a quote, a backslash or a control character)",
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes the `Authorization` value: realm first, then the protocol
+/// parameters in name order with `oauth_signature` among them.
+fn put_header<S: Sink>(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &str, sink: &mut S) {
+    sink.put(b"OAuth ");
+    let mut first = true;
+    let mut item = |sink: &mut S, name: &[u8], value: &[u8], encode: bool| {
+        if !first {
+            sink.put(b", ");
+        }
+        first = false;
+        sink.put(name);
+        sink.put(b"=\"");
+        if encode {
+            put_encoded(value, sink);
+        } else {
+            sink.put(value);
+        }
+        sink.put(b"\"");
+    };
+    if let Some(realm) = realm {
+        item(sink, b"realm", realm.as_bytes(), false);
+    }
+    let mut sig_done = false;
+    for (name, value) in oauth.as_slice() {
+        if !sig_done && *name > "oauth_signature" {
+            item(sink, b"oauth_signature", sig.as_bytes(), true);
+            sig_done = true;
+        }
+        item(sink, name.as_bytes(), value, true);
+    }
+    if !sig_done {
+        item(sink, b"oauth_signature", sig.as_bytes(), true);
+    }
+}
+
+/// Writes the protocol parameters as form pairs (`name=value&...`), for the
+/// query or the body.
+fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &str, sink: &mut impl Sink) {
+    for (i, (name, value)) in oauth.as_slice().iter().enumerate() {
+        if i > 0 {
+            sink.put(b"&");
+        }
+        sink.put(name.as_bytes());
+        sink.put(b"=");
+        put_encoded(value, sink);
+    }
+    sink.put(b"&oauth_signature=");
+    put_encoded(sig.as_bytes(), sink);
+}
+
+/// `oauth_body_hash`: base64 of the body's digest, with the signature
+/// method's hash (SHA-1 for the SHA-1 methods and PLAINTEXT). Returns the length.
+pub(crate) fn body_hash(method: SignatureMethod, body: &[u8], out: &mut [u8; 88]) -> usize {
+    let encode = |digest: &[u8], out: &mut [u8; 88]| BASE64.encode_slice(digest, out).unwrap_or(0);
+    match method {
+        SignatureMethod::HmacSha256 => encode(&Sha256::digest(body), out),
+        SignatureMethod::HmacSha512 => encode(&Sha512::digest(body), out),
+        #[cfg(feature = "rsa")]
+        SignatureMethod::RsaSha256 => encode(&Sha256::digest(body), out),
+        #[cfg(feature = "rsa")]
+        SignatureMethod::RsaSha512 => encode(&Sha512::digest(body), out),
+        _ => encode(&Sha1::digest(body), out),
+    }
+}
+
+/// A request signed by [`Signer::sign`]: what to send, as owned parts.
+#[derive(Clone)]
+#[must_use]
+pub struct SignedRequest {
+    method: String,
+    url: String,
+    authorization: Option<String>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "[redacted]"),
+            )
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl SignedRequest {
+    /// The HTTP method, as given.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The URL to request (with the protocol parameters for [`Placement::Query`]).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The `Authorization` header value, for [`Placement::Header`].
+    pub fn authorization(&self) -> Option<&str> {
+        self.authorization.as_deref()
+    }
+
+    /// The `Content-Type` to send with the body, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The body to send (with the protocol parameters for [`Placement::Body`]).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Takes the body.
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+
+    /// The request as an `http::Request`, with `Authorization` (marked
+    /// sensitive) and `Content-Type` headers as needed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] when the method, URL or a header value is not
+    /// acceptable to the `http` crate.
+    #[cfg(feature = "std")]
+    pub fn into_http(self) -> Result<http::Request<Vec<u8>>, Error> {
+        let (head, ()) = http::Request::new(()).into_parts();
+        self.into_http_from(head)
+    }
+
+    #[cfg(feature = "std")]
+    fn into_http_from(
+        self,
+        mut head: http::request::Parts,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        fn bad<E>(what: &'static str) -> impl FnOnce(E) -> Error {
+            move |_| Error::Malformed { what }
+        }
+        head.method = http::Method::from_bytes(self.method.as_bytes()).map_err(bad("method"))?;
+        head.uri = self.url.parse().map_err(bad("URL"))?;
+        if let Some(auth) = self.authorization {
+            let mut value =
+                http::HeaderValue::from_str(&auth).map_err(bad("Authorization header"))?;
+            value.set_sensitive(true);
+            head.headers.insert(http::header::AUTHORIZATION, value);
+        }
+        if let Some(ct) = self.content_type {
+            let value = http::HeaderValue::from_str(&ct).map_err(bad("Content-Type header"))?;
+            head.headers.insert(http::header::CONTENT_TYPE, value);
+        }
+        Ok(http::Request::from_parts(head, self.body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::{MemoryNonceStore, Verifier, VerifyKey, parse_request};
+
+    /// RFC 5849 §3.4.1.1's request.
+    const RFC_AUTH: &str = "OAuth realm=\"Example\", oauth_consumer_key=\"9djdj82h48djs9d2\", \
+        oauth_token=\"kkk9d7dh3k39sjv7\", oauth_signature_method=\"HMAC-SHA1\", \
+        oauth_timestamp=\"137131201\", oauth_nonce=\"7d8f3e4a\", \
+        oauth_signature=\"bYT5CMsGcbgUdFHObYMEfcx6bsw%3D\"";
+
+    fn rfc_parts() -> RequestParts<'static> {
+        RequestParts::new(
+            "POST",
+            "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
+        )
+        .with_body(Some("application/x-www-form-urlencoded"), b"c2&a3=2+q")
+        .with_authorization(RFC_AUTH)
+    }
+
+    #[test]
+    fn rfc5849_3_4_1_1_base_string() {
+        assert_eq!(
+            base_string(&rfc_parts(), &[]).unwrap(),
+            "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q\
+             %26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_\
+             key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_m\
+             ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
+             9d7dh3k39sjv7"
+        );
+    }
+
+    fn photos_signer() -> Signer {
+        let token = TokenCredentials::new(
+            "nnch734d00sl2jdk",
+            crate::TokenSecret::new("pfkkdhi9sl3r4s00"),
+        );
+        Signer::new(
+            SignatureMethod::HmacSha1,
+            "dpf43f3p2l4k3l03",
+            &ConsumerSecret::new("kd94hf93k423kf44"),
+            Some(&token),
+        )
+        .unwrap()
+    }
+
+    /// RFC 5849 §1.2: the signed request for the vacation photo.
+    #[test]
+    fn rfc5849_1_2_header() {
+        let parts = RequestParts::new(
+            "GET",
+            "http://photos.example.net/photos?file=vacation.jpg&size=original",
+        );
+        let params = ProtocolParams::new(137131202, "chapoH").with_realm("Photos");
+        let header = photos_signer().authorization(&parts, &params).unwrap();
+        assert_eq!(
+            header,
+            "OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", \
+             oauth_nonce=\"chapoH\", oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\", \
+             oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", \
+             oauth_token=\"nnch734d00sl2jdk\""
+        );
+        // The server side accepts it, once.
+        let signed = parts.with_authorization(&header);
+        let parsed = parse_request(&signed).unwrap();
+        assert_eq!(parsed.realm(), Some("Photos"));
+        let key = VerifyKey::Secrets {
+            consumer_secret: &ConsumerSecret::new("kd94hf93k423kf44"),
+            token_secret: Some(&crate::TokenSecret::new("pfkkdhi9sl3r4s00")),
+        };
+        let mut store = MemoryNonceStore::new(300, 10);
+        let verifier = Verifier::new();
+        assert_eq!(verifier.verify(&parsed, key, 137131250, &mut store), Ok(()));
+        assert_eq!(
+            verifier.verify(&parsed, key, 137131250, &mut store),
+            Err(Error::ReplayedNonce)
+        );
+        assert_eq!(
+            verifier.verify(&parsed, key, 137131202 + 301, &mut store),
+            Err(Error::StaleTimestamp)
+        );
+    }
+
+    #[test]
+    fn query_and_body_placements_keep_what_was_there() {
+        let signer = photos_signer();
+        let params = ProtocolParams::new(137131202, "chapoH");
+        let parts = RequestParts::new(
+            "GET",
+            "http://photos.example.net/photos?file=vacation.jpg#top",
+        );
+        let signed = signer.sign(&parts, &params, Placement::Query).unwrap();
+        assert!(
+            signed.url().starts_with(
+                "http://photos.example.net/photos?file=vacation.jpg&oauth_consumer_key="
+            )
+        );
+        assert!(signed.url().ends_with("#top"));
+        assert!(signed.url().contains("&oauth_signature="));
+        let form = RequestParts::new("POST", "http://photos.example.net/photos")
+            .with_body(Some(FORM_CONTENT_TYPE), b"a=1");
+        let signed = signer.sign(&form, &params, Placement::Body).unwrap();
+        assert!(signed.body().starts_with(b"a=1&oauth_consumer_key="));
+        let json = RequestParts::new("POST", "http://photos.example.net/photos")
+            .with_body(Some("application/json"), b"{}");
+        assert_eq!(
+            signer
+                .sign(&json, &params, Placement::Body)
+                .err()
+                .map(|e| e.code()),
+            Some("malformed")
+        );
+        assert_eq!(
+            signer
+                .sign(&form, &params.with_body_hash(), Placement::Header)
+                .err()
+                .map(|e| e.code()),
+            Some("body_hash_not_allowed")
+        );
+    }
+
+    #[test]
+    fn every_method_signs_and_verifies_in_every_placement() {
+        let cs = ConsumerSecret::new("c s");
+        let ts = crate::TokenSecret::new("t&s");
+        let token = TokenCredentials::new("tok", ts.clone());
+        for &method in &[
+            SignatureMethod::HmacSha1,
+            SignatureMethod::HmacSha256,
+            SignatureMethod::HmacSha512,
+            SignatureMethod::Plaintext,
+        ] {
+            let signer = Signer::new(method, "ck", &cs, Some(&token)).unwrap();
+            for placement in [Placement::Header, Placement::Query, Placement::Body] {
+                let parts = RequestParts::new("post", "https://A.example:443/p%20q?x=1+2&y=%7E");
+                let params = ProtocolParams::new(1000, "n").with_version("1.0");
+                let signed = signer.sign(&parts, &params, placement).unwrap();
+                let mut incoming = RequestParts::new("POST", signed.url())
+                    .with_body(signed.content_type(), signed.body());
+                incoming.authorization = signed.authorization();
+                let parsed = parse_request(&incoming).unwrap();
+                let key = VerifyKey::Secrets {
+                    consumer_secret: &cs,
+                    token_secret: Some(&ts),
+                };
+                let store = MemoryNonceStore::new(300, 10);
+                assert_eq!(
+                    Verifier::new().verify(&parsed, key, 1000, store),
+                    Ok(()),
+                    "{method} {placement:?}"
+                );
+                let wrong = VerifyKey::Secrets {
+                    consumer_secret: &cs,
+                    token_secret: None,
+                };
+                let store = MemoryNonceStore::new(300, 10);
+                assert_eq!(
+                    Verifier::new().verify(&parsed, wrong, 1000, store),
+                    Err(Error::BadSignature)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn signing_reaches_http_requests() {
+        let req = http::Request::post("http://photos.example.net/photos?x=1")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(b"y=2".to_vec())
+            .unwrap();
+        let params = ProtocolParams::new(137131202, "chapoH");
+        let signed = photos_signer()
+            .sign_http(req, &params, Placement::Header)
+            .unwrap();
+        let auth = signed.headers().get(http::header::AUTHORIZATION).unwrap();
+        assert!(auth.is_sensitive());
+        assert!(
+            auth.to_str()
+                .unwrap()
+                .starts_with("OAuth oauth_consumer_key=")
+        );
+        assert_eq!(signed.body(), b"y=2");
+    }
+}

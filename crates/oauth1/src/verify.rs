@@ -1,0 +1,531 @@
+//! The server side (RFC 5849 §3.2): reading an incoming request's protocol
+//! parameters and deciding whether to accept it.
+
+use alloc::borrow::Cow;
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use subtle::ConstantTimeEq;
+
+use crate::params::{HeaderParams, Param, ParamList, is_form, is_oauth_scheme, static_name};
+use crate::secrets::{ConsumerSecret, TokenSecret};
+use crate::sign::{BaseSource, Key, RequestParts, body_hash};
+use crate::uri::Url;
+use crate::{Error, SignatureMethod};
+
+/// An incoming request's OAuth parameters, read by [`parse_request`].
+///
+/// The getters give what a server needs to look up the secrets
+/// ([`consumer_key`](Self::consumer_key), [`token`](Self::token)); then
+/// [`Verifier::verify`] decides.
+#[derive(Debug)]
+pub struct ParsedRequest<'a> {
+    method: &'a str,
+    url: Url<'a>,
+    /// Every signed parameter (all but `realm` and `oauth_signature`), sorted.
+    params: ParamList<'a>,
+    body: &'a [u8],
+    body_is_form: bool,
+    realm: Option<Cow<'a, str>>,
+    consumer_key: Cow<'a, str>,
+    token: Option<Cow<'a, str>>,
+    signature_method: SignatureMethod,
+    signature: Cow<'a, str>,
+    timestamp: Option<u64>,
+    nonce: Option<Cow<'a, str>>,
+    callback: Option<Cow<'a, str>>,
+    verifier: Option<Cow<'a, str>>,
+    body_hash: Option<Cow<'a, str>>,
+}
+
+/// Indexes of the protocol parameters a request can carry (RFC 5849 §3.1, §2).
+const SLOTS: [&str; 10] = [
+    "oauth_body_hash",
+    "oauth_callback",
+    "oauth_consumer_key",
+    "oauth_nonce",
+    "oauth_signature",
+    "oauth_signature_method",
+    "oauth_timestamp",
+    "oauth_token",
+    "oauth_verifier",
+    "oauth_version",
+];
+
+fn text(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+    let bad = Error::Malformed {
+        what: "protocol parameter (not UTF-8)",
+    };
+    Ok(match bytes {
+        Cow::Borrowed(b) => Cow::Borrowed(core::str::from_utf8(b).map_err(|_| bad)?),
+        Cow::Owned(v) => Cow::Owned(String::from_utf8(v).map_err(|_| bad)?),
+    })
+}
+
+/// Reads an incoming request's OAuth parameters from its query, its `OAuth`
+/// `Authorization` header and its form-encoded body (RFC 5849 §3.5).
+///
+/// Checks, in this order: the grammar (URL, header, escapes); that no
+/// `oauth_*` parameter appears twice or in two places (§3.1); that
+/// `oauth_consumer_key`, `oauth_signature_method` and `oauth_signature` are
+/// present, and `oauth_timestamp` and `oauth_nonce` unless the method is
+/// `PLAINTEXT` (§3.1); that the method is one this build knows; that
+/// `oauth_version`, when present, is `1.0`.
+///
+/// # Errors
+///
+/// [`Error::Malformed`], [`Error::DuplicateParameter`],
+/// [`Error::MissingParameter`], [`Error::UnsupportedSignatureMethod`],
+/// [`Error::UnsupportedVersion`], in that order of checking.
+pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, Error> {
+    let url = Url::parse(parts.url)?;
+    let mut params = ParamList::new();
+    let mut realm = None;
+    if let Some(query) = url.query {
+        params.add_form(query.as_bytes())?;
+    }
+    if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
+        for param in HeaderParams::new(header)? {
+            let param = param?;
+            if *param.name == *b"realm" {
+                if realm.is_some() {
+                    return Err(Error::DuplicateParameter { name: "realm" });
+                }
+                realm = Some(text(param.value)?);
+            } else {
+                params.push(param);
+            }
+        }
+    }
+    let body_is_form = is_form(parts.content_type);
+    if body_is_form {
+        params.add_form(parts.body)?;
+    }
+
+    // Take the protocol parameters out, refusing any `oauth_*` name twice.
+    let mut slots: [Option<Cow<'a, [u8]>>; 10] = Default::default();
+    let mut others_oauth = 0usize;
+    for p in params.as_slice() {
+        if let Some(i) = SLOTS.iter().position(|n| n.as_bytes() == &*p.name) {
+            let slot = slots
+                .get_mut(i)
+                .ok_or(Error::Malformed { what: "request" })?;
+            if slot.is_some() {
+                return Err(Error::DuplicateParameter {
+                    name: static_name(&p.name),
+                });
+            }
+            *slot = Some(p.value.clone());
+        } else if p.name.starts_with(b"oauth_") {
+            others_oauth += 1;
+        }
+    }
+    if others_oauth > 1 {
+        let list = params.as_slice();
+        for (i, a) in list.iter().enumerate() {
+            let dup =
+                a.name.starts_with(b"oauth_") && list.iter().skip(i + 1).any(|b| b.name == a.name);
+            if dup {
+                return Err(Error::DuplicateParameter {
+                    name: "oauth_* parameter",
+                });
+            }
+        }
+    }
+    let [
+        body_hash,
+        callback,
+        consumer_key,
+        nonce,
+        signature,
+        signature_method,
+        timestamp,
+        token,
+        verifier,
+        version,
+    ] = slots;
+    let missing = |name| Error::MissingParameter { name };
+    let consumer_key = text(consumer_key.ok_or(missing("oauth_consumer_key"))?)?;
+    let signature_method = text(signature_method.ok_or(missing("oauth_signature_method"))?)?;
+    let signature = text(signature.ok_or(missing("oauth_signature"))?)?;
+    let plaintext = signature_method == "PLAINTEXT";
+    if !plaintext {
+        if timestamp.is_none() {
+            return Err(missing("oauth_timestamp"));
+        }
+        if nonce.is_none() {
+            return Err(missing("oauth_nonce"));
+        }
+    }
+    let signature_method: SignatureMethod = signature_method.parse()?;
+    if let Some(version) = version {
+        if *version != *b"1.0" {
+            return Err(Error::UnsupportedVersion);
+        }
+    }
+    let timestamp = match timestamp {
+        None => None,
+        Some(t) => {
+            let digits = core::str::from_utf8(&t)
+                .ok()
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            let t = digits
+                .and_then(|d| d.parse::<u64>().ok())
+                .ok_or(Error::Malformed {
+                    what: "oauth_timestamp (not a number of seconds)",
+                })?;
+            Some(t)
+        }
+    };
+
+    // What is signed: everything but `realm` (already out) and the signature.
+    let mut signed = ParamList::new();
+    for p in params.as_slice() {
+        if *p.name != *b"oauth_signature" {
+            signed.push(Param {
+                name: p.name.clone(),
+                value: p.value.clone(),
+            });
+        }
+    }
+    signed.sort();
+    Ok(ParsedRequest {
+        method: parts.method,
+        url,
+        params: signed,
+        body: parts.body,
+        body_is_form,
+        realm,
+        consumer_key,
+        token: token.map(text).transpose()?,
+        signature_method,
+        signature,
+        timestamp,
+        nonce: nonce.map(text).transpose()?,
+        callback: callback.map(text).transpose()?,
+        verifier: verifier.map(text).transpose()?,
+        body_hash: body_hash.map(text).transpose()?,
+    })
+}
+
+impl ParsedRequest<'_> {
+    /// `oauth_consumer_key`: which client signed the request.
+    pub fn consumer_key(&self) -> &str {
+        &self.consumer_key
+    }
+
+    /// `oauth_token`, if the request carries one.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// `oauth_signature_method`.
+    pub fn signature_method(&self) -> SignatureMethod {
+        self.signature_method
+    }
+
+    /// `oauth_timestamp` (absent only with `PLAINTEXT`).
+    pub fn timestamp(&self) -> Option<u64> {
+        self.timestamp
+    }
+
+    /// `oauth_nonce` (absent only with `PLAINTEXT`).
+    pub fn nonce(&self) -> Option<&str> {
+        self.nonce.as_deref()
+    }
+
+    /// `oauth_callback` (temporary-credentials requests, §2.1).
+    pub fn callback(&self) -> Option<&str> {
+        self.callback.as_deref()
+    }
+
+    /// `oauth_verifier` (token-credentials requests, §2.3).
+    pub fn verifier(&self) -> Option<&str> {
+        self.verifier.as_deref()
+    }
+
+    /// The `realm` of the `Authorization` header, as written.
+    pub fn realm(&self) -> Option<&str> {
+        self.realm.as_deref()
+    }
+
+    /// `oauth_signature` as sent (decoded).
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The signature base string of the request (§3.4.1), as the client
+    /// should have built it: useful to explain a [`Error::BadSignature`].
+    pub fn base_string(&self) -> String {
+        let mut out = Vec::new();
+        self.base().put(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    fn base(&self) -> BaseSource<'_> {
+        BaseSource::Parts {
+            method: self.method,
+            url: &self.url,
+            list: &self.params,
+        }
+    }
+}
+
+/// The key material to check a signature with.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum VerifyKey<'k> {
+    /// For `HMAC-*` and `PLAINTEXT`: the client's secret and the token's
+    /// secret (none when the request carries no token).
+    Secrets {
+        /// The client's shared secret.
+        consumer_secret: &'k ConsumerSecret,
+        /// The secret of the request's `oauth_token`.
+        token_secret: Option<&'k TokenSecret>,
+    },
+    /// For `RSA-*`: the client's public key.
+    #[cfg(feature = "rsa")]
+    Rsa(&'k crate::RsaPublicKey),
+}
+
+/// Remembers nonces so that no signed request is accepted twice (RFC 5849 §3.3).
+pub trait NonceStore {
+    /// Records the nonce; fails with [`Error::ReplayedNonce`] when this
+    /// client already used it with this timestamp.
+    ///
+    /// `now` lets a store forget what the timestamp window already refuses.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ReplayedNonce`], or [`Error::NonceStoreFull`] when the store
+    /// cannot take another nonce.
+    fn check_and_insert(
+        &mut self,
+        consumer_key: &str,
+        timestamp: u64,
+        nonce: &str,
+        now: u64,
+    ) -> Result<(), Error>;
+}
+
+/// A bounded in-memory [`NonceStore`]: it keeps the nonces whose timestamps
+/// the verifier could still accept and forgets older ones.
+#[derive(Debug, Clone)]
+pub struct MemoryNonceStore {
+    window: u64,
+    capacity: usize,
+    seen: BTreeSet<(u64, String, String)>,
+}
+
+impl MemoryNonceStore {
+    /// A store for a verifier that accepts timestamps within `window` seconds
+    /// of `now`, holding at most `capacity` nonces.
+    pub fn new(window: u64, capacity: usize) -> Self {
+        Self {
+            window,
+            capacity,
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// How many nonces are remembered.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Whether no nonce is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+}
+
+impl NonceStore for MemoryNonceStore {
+    fn check_and_insert(
+        &mut self,
+        consumer_key: &str,
+        timestamp: u64,
+        nonce: &str,
+        now: u64,
+    ) -> Result<(), Error> {
+        let oldest = now.saturating_sub(self.window);
+        while self.seen.first().is_some_and(|(t, _, _)| *t < oldest) {
+            self.seen.pop_first();
+        }
+        let entry = (timestamp, String::from(consumer_key), String::from(nonce));
+        if self.seen.contains(&entry) {
+            return Err(Error::ReplayedNonce);
+        }
+        if self.seen.len() >= self.capacity {
+            return Err(Error::NonceStoreFull);
+        }
+        self.seen.insert(entry);
+        Ok(())
+    }
+}
+
+impl<S: NonceStore + ?Sized> NonceStore for &mut S {
+    fn check_and_insert(
+        &mut self,
+        consumer_key: &str,
+        timestamp: u64,
+        nonce: &str,
+        now: u64,
+    ) -> Result<(), Error> {
+        (**self).check_and_insert(consumer_key, timestamp, nonce, now)
+    }
+}
+
+/// The server's rules for accepting a signed request (RFC 5849 §3.2).
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    allowed: u8,
+    max_skew: u64,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Verifier {
+    /// Every method this build supports, timestamps within 300 seconds of `now`.
+    pub fn new() -> Self {
+        Self {
+            allowed: SignatureMethod::ALL.iter().fold(0, |acc, m| acc | m.bit()),
+            max_skew: 300,
+        }
+    }
+
+    /// Accepts only these signature methods.
+    #[must_use]
+    pub fn allow(mut self, methods: &[SignatureMethod]) -> Self {
+        self.allowed = methods.iter().fold(0, |acc, m| acc | m.bit());
+        self
+    }
+
+    /// Accepts timestamps at most this many seconds before or after `now`.
+    #[must_use]
+    pub fn max_skew_seconds(mut self, seconds: u64) -> Self {
+        self.max_skew = seconds;
+        self
+    }
+
+    /// The accepted skew, in seconds.
+    pub fn max_skew(&self) -> u64 {
+        self.max_skew
+    }
+
+    /// Decides whether to accept `request`.
+    ///
+    /// Checks, after what [`parse_request`] checked: the method is allowed and
+    /// matches the key; the timestamp is within the window of `now`; the
+    /// body hash (when sent) matches the body; the signature matches,
+    /// compared in constant time; and last, the nonce is new, so a forged
+    /// request cannot use up a nonce.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnsupportedSignatureMethod`], [`Error::StaleTimestamp`],
+    /// [`Error::BadSignature`], [`Error::ReplayedNonce`] (or what the nonce
+    /// store returns), in that order of checking.
+    pub fn verify(
+        &self,
+        request: &ParsedRequest<'_>,
+        key: VerifyKey<'_>,
+        now: u64,
+        mut nonces: impl NonceStore,
+    ) -> Result<(), Error> {
+        let method = request.signature_method;
+        if self.allowed & method.bit() == 0 {
+            return Err(Error::UnsupportedSignatureMethod);
+        }
+        if let Some(ts) = request.timestamp {
+            if ts.abs_diff(now) > self.max_skew {
+                return Err(Error::StaleTimestamp);
+            }
+        }
+        if let Some(sent) = &request.body_hash {
+            let mut buf = [0u8; 88];
+            let len = body_hash(method, request.body, &mut buf);
+            let ok = !request.body_is_form
+                && bool::from(buf.get(..len).unwrap_or_default().ct_eq(sent.as_bytes()));
+            if !ok {
+                return Err(Error::BadSignature);
+            }
+        }
+        let good = match key {
+            VerifyKey::Secrets {
+                consumer_secret,
+                token_secret,
+            } => {
+                if method.is_rsa() {
+                    return Err(Error::UnsupportedSignatureMethod);
+                }
+                let key = Key::from_secrets(
+                    method,
+                    consumer_secret.secret(),
+                    token_secret.map_or("", TokenSecret::secret),
+                )?;
+                let expected = key.sign(&request.base())?;
+                bool::from(
+                    expected
+                        .as_str()
+                        .as_bytes()
+                        .ct_eq(request.signature.as_bytes()),
+                )
+            }
+            #[cfg(feature = "rsa")]
+            VerifyKey::Rsa(public) => rsa_verify(method, public, request)?,
+        };
+        if !good {
+            return Err(Error::BadSignature);
+        }
+        if let (Some(ts), Some(nonce)) = (request.timestamp, request.nonce.as_deref()) {
+            nonces.check_and_insert(&request.consumer_key, ts, nonce, now)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "rsa")]
+fn rsa_verify(
+    method: SignatureMethod,
+    public: &crate::RsaPublicKey,
+    request: &ParsedRequest<'_>,
+) -> Result<bool, Error> {
+    use base64::Engine as _;
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::signature::DigestVerifier;
+    use sha1::{Digest, Sha1};
+    use sha2::{Sha256, Sha512};
+
+    use crate::sink::Hashing;
+
+    fn check<D>(key: &rsa::RsaPublicKey, sig: &Signature, base: &BaseSource<'_>) -> bool
+    where
+        D: Digest + rsa::pkcs8::AssociatedOid + hmac::digest::Update,
+    {
+        let mut sink = Hashing::new(D::new());
+        base.put(&mut sink);
+        VerifyingKey::<D>::new(key.clone())
+            .verify_digest(sink.finish(), sig)
+            .is_ok()
+    }
+
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(request.signature.as_bytes())
+    else {
+        return Ok(false);
+    };
+    let Ok(sig) = Signature::try_from(bytes.as_slice()) else {
+        return Ok(false);
+    };
+    let base = request.base();
+    Ok(match method {
+        SignatureMethod::RsaSha1 => check::<Sha1>(&public.0, &sig, &base),
+        SignatureMethod::RsaSha256 => check::<Sha256>(&public.0, &sig, &base),
+        SignatureMethod::RsaSha512 => check::<Sha512>(&public.0, &sig, &base),
+        _ => return Err(Error::UnsupportedSignatureMethod),
+    })
+}
