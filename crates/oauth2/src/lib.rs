@@ -16,6 +16,7 @@ pub mod error;
 pub mod introspection;
 pub mod pkce;
 pub mod revocation;
+pub mod server;
 pub mod token;
 pub mod tokens;
 pub mod types;

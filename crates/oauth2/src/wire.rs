@@ -25,10 +25,10 @@ pub(crate) fn read_members(
         return Err(Error::ResponseTooLarge { limit });
     }
     let members = parse_body(content_type, body);
-    if let Some(members) = &members {
-        if let Some(error) = error_response(members)? {
-            return Err(Error::ErrorResponse(error));
-        }
+    if let Some(members) = &members
+        && let Some(error) = error_response(members)?
+    {
+        return Err(Error::ErrorResponse(error));
     }
     match members {
         Some(m) if (200..300).contains(&status) => Ok(m),
