@@ -92,6 +92,27 @@ impl<'a> ParamList<'a> {
         }
     }
 
+    /// Keeps only the parameters for which `keep` is true, in order.
+    pub(crate) fn retain(&mut self, keep: impl Fn(&Param<'a>) -> bool) {
+        if self.spill.is_empty() {
+            let mut kept = 0;
+            for i in 0..self.len {
+                let Some(p) = self.inline.get_mut(i).map(core::mem::take) else {
+                    break;
+                };
+                if keep(&p) {
+                    if let Some(slot) = self.inline.get_mut(kept) {
+                        *slot = p;
+                    }
+                    kept += 1;
+                }
+            }
+            self.len = kept;
+        } else {
+            self.spill.retain(keep);
+        }
+    }
+
     /// Sorts in place into §3.4.1.3.2 order.
     pub(crate) fn sort(&mut self) {
         self.as_mut_slice().sort_unstable_by(Param::cmp_normalized);

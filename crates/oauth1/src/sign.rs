@@ -98,10 +98,11 @@ impl<'a> RequestParts<'a> {
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct ProtocolParams<'a> {
-    /// `oauth_timestamp`: seconds since the Unix epoch.
-    pub timestamp: u64,
-    /// `oauth_nonce`: unique for this client, timestamp (and token).
-    pub nonce: &'a str,
+    /// `oauth_timestamp`: seconds since the Unix epoch (absent only with `PLAINTEXT`).
+    pub timestamp: Option<u64>,
+    /// `oauth_nonce`: unique for this client, timestamp (and token); absent
+    /// only with `PLAINTEXT`.
+    pub nonce: Option<&'a str>,
     /// `oauth_callback` (§2.1): a URL, or `oob`.
     pub callback: Option<&'a str>,
     /// `oauth_verifier` (§2.3).
@@ -119,8 +120,18 @@ impl<'a> ProtocolParams<'a> {
     /// Parameters with this timestamp and nonce, and nothing optional.
     pub fn new(timestamp: u64, nonce: &'a str) -> Self {
         Self {
-            timestamp,
-            nonce,
+            timestamp: Some(timestamp),
+            nonce: Some(nonce),
+            ..Self::untimed()
+        }
+    }
+
+    /// Parameters without `oauth_timestamp` and `oauth_nonce`, which §3.1
+    /// allows only with `PLAINTEXT`; signing with another method fails.
+    pub fn untimed() -> Self {
+        Self {
+            timestamp: None,
+            nonce: None,
             callback: None,
             verifier: None,
             realm: None,
@@ -417,7 +428,7 @@ pub(crate) fn collect<'a>(
         if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
             for param in HeaderParams::new(header)? {
                 let param = param?;
-                if *param.name != *b"realm" && *param.name != *b"oauth_signature" {
+                if *param.name != *b"realm" {
                     list.push(param);
                 }
             }
@@ -425,6 +436,11 @@ pub(crate) fn collect<'a>(
     }
     if is_form(parts.content_type) {
         list.add_form(parts.body)?;
+    }
+    // §3.4.1.3.1: `oauth_signature` is never signed, wherever it is found.
+    let unsigned = |p: &Param<'_>| *p.name == *b"oauth_signature";
+    if list.as_slice().iter().any(unsigned) {
+        list.retain(|p| !unsigned(p));
     }
     Ok(url)
 }
@@ -453,7 +469,8 @@ pub(crate) fn put_base_string(
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
 /// parameters from the query, the `OAuth` `Authorization` header (without
 /// `realm` and `oauth_signature`) and a form-encoded body, plus `extra`
-/// (raw, unencoded pairs).
+/// (raw, unencoded pairs). `oauth_signature` is left out wherever it
+/// appears (§3.4.1.3.1).
 ///
 /// ```
 /// use sansauth_oauth1::{RequestParts, base_string};
@@ -472,7 +489,9 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
     let mut list = ParamList::new();
     let url = collect(parts, true, &mut list)?;
     for (name, value) in extra {
-        list.push(Param::borrowed(name.as_bytes(), value.as_bytes()));
+        if *name != "oauth_signature" {
+            list.push(Param::borrowed(name.as_bytes(), value.as_bytes()));
+        }
     }
     list.sort();
     let mut out = Vec::new();
@@ -616,9 +635,26 @@ impl Signer {
             out.push("oauth_callback", callback.as_bytes());
         }
         out.push("oauth_consumer_key", self.consumer_key.as_bytes());
-        out.push("oauth_nonce", params.nonce.as_bytes());
+        let plaintext = self.method == SignatureMethod::Plaintext;
+        match params.nonce {
+            Some(nonce) => out.push("oauth_nonce", nonce.as_bytes()),
+            None if plaintext => {}
+            None => {
+                return Err(Error::MissingParameter {
+                    name: "oauth_nonce",
+                });
+            }
+        }
         out.push("oauth_signature_method", self.method.as_str().as_bytes());
-        out.push("oauth_timestamp", format_u64(params.timestamp, ts_buf));
+        match params.timestamp {
+            Some(ts) => out.push("oauth_timestamp", format_u64(ts, ts_buf)),
+            None if plaintext => {}
+            None => {
+                return Err(Error::MissingParameter {
+                    name: "oauth_timestamp",
+                });
+            }
+        }
         if let Some(token) = &self.token {
             out.push("oauth_token", token.as_bytes());
         }
