@@ -20,6 +20,15 @@ pub enum Error {
     },
     /// A base URL that a profile cannot be rebased onto.
     InvalidBaseUrl(String),
+    /// The profile speaks the other OAuth.
+    WrongProtocol {
+        /// The profile's name.
+        profile: String,
+        /// The protocol the caller wanted (`oauth1` or `oauth2`).
+        wanted: &'static str,
+    },
+    /// A signature method the OAuth 1 core cannot sign with here.
+    UnsupportedSignatureMethod(String),
 }
 
 impl Error {
@@ -30,6 +39,8 @@ impl Error {
             Self::UnknownProfile(_) => "unknown_profile",
             Self::UnknownPlaceholder { .. } => "unknown_placeholder",
             Self::InvalidBaseUrl(_) => "invalid_base_url",
+            Self::WrongProtocol { .. } => "wrong_protocol",
+            Self::UnsupportedSignatureMethod(_) => "unsupported_signature_method",
         }
     }
 }
@@ -51,6 +62,14 @@ impl fmt::Display for Error {
                  {{client_id}}, {{callback}}, {{access_token}}"
             ),
             Self::InvalidBaseUrl(why) => write!(f, "cannot rebase onto that URL: {why}"),
+            Self::WrongProtocol { profile, wanted } => {
+                write!(f, "profile `{profile}` does not speak {wanted}")
+            }
+            Self::UnsupportedSignatureMethod(name) => write!(
+                f,
+                "signature method `{name}` is not one this build signs with \
+                 (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, PLAINTEXT; RSA needs a private key)"
+            ),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod builtin;
+mod clients;
 mod error;
 mod load;
 pub mod profile;

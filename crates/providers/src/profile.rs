@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 
+pub use sansauth_oauth2::client::{BasicEncoding, ClientAuth};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -78,7 +79,8 @@ pub struct OAuth1Settings {
     pub authorization_endpoint: Url,
     /// Token credentials request endpoint (§2.3), often called `access_token`.
     pub token_credentials_endpoint: Url,
-    /// Signature method name as sent in `oauth_signature_method` (`HMAC-SHA1`, ...).
+    /// Signature method name as sent in `oauth_signature_method` (`HMAC-SHA1`,
+    /// `HMAC-SHA256`, `PLAINTEXT`, `RSA-SHA1`, ...).
     #[serde(default = "default_signature_method")]
     pub signature_method: String,
     /// Where the OAuth parameters go on the §2.1 and §2.3 token calls.
@@ -150,8 +152,9 @@ pub struct OAuth2Settings {
     /// client that tries one method and retries with another spends a one-time
     /// code or a rotating refresh token on the failed try.
     pub client_auth: ClientAuth,
-    /// For `client_auth = "basic"`: whether id and secret are form-encoded
-    /// before joining (RFC 6749 §2.3.1, the default) or sent raw.
+    /// For `client_auth = "basic"`: `"form_url_encoded"` (RFC 6749 §2.3.1, the
+    /// default) encodes id and secret before joining them; `"raw"` does not,
+    /// for servers that never decode them.
     #[serde(default, skip_serializing_if = "is_default")]
     pub basic_encoding: BasicEncoding,
     /// How the revocation endpoint authenticates the client (defaults to `client_auth`).
@@ -184,29 +187,6 @@ pub struct OAuth2Settings {
     /// The shape of the provider's error bodies when they are not RFC 6749 §5.2's.
     #[serde(default, skip_serializing_if = "is_default")]
     pub error_format: ErrorFormat,
-}
-
-/// Client authentication at the token endpoint (RFC 6749 §2.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClientAuth {
-    /// HTTP Basic with the client id and secret (`client_secret_basic`).
-    Basic,
-    /// `client_id` and `client_secret` in the form body (`client_secret_post`).
-    Post,
-    /// A public client: `client_id` in the body, no secret.
-    None,
-}
-
-/// How HTTP Basic client credentials are encoded.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BasicEncoding {
-    /// Form-encode id and secret before joining with `:` (RFC 6749 §2.3.1).
-    #[default]
-    FormUrlencoded,
-    /// Join id and secret as they are, for servers that never decode them.
-    Raw,
 }
 
 /// The shape of a provider's error bodies.
@@ -355,6 +335,20 @@ impl Profile {
                 ));
             }
             _ => {}
+        }
+        if let Some(o1) = &self.oauth1
+            && o1
+                .signature_method
+                .parse::<sansauth_oauth1::SignatureMethod>()
+                .is_err()
+        {
+            problems.push((
+                "oauth1.signature_method".to_owned(),
+                format!(
+                    "`{}` is not a signature method this build knows",
+                    o1.signature_method
+                ),
+            ));
         }
         for (field, url) in self.urls() {
             if let Some(problem) = url_problem(url, self.allow_insecure_http) {
