@@ -424,13 +424,14 @@ pub(crate) fn collect<'a>(
     if let Some(query) = url.query {
         list.add_form(query.as_bytes())?;
     }
-    if header_params {
-        if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
-            for param in HeaderParams::new(header)? {
-                let param = param?;
-                if *param.name != *b"realm" {
-                    list.push(param);
-                }
+    if let Some(header) = parts
+        .authorization
+        .filter(|h| header_params && is_oauth_scheme(h))
+    {
+        for param in HeaderParams::new(header)? {
+            let param = param?;
+            if *param.name != *b"realm" {
+                list.push(param);
             }
         }
     }

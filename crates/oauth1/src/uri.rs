@@ -120,10 +120,7 @@ fn put_lowercase(bytes: &[u8], sink: &mut impl Sink) {
 /// Formats `n` in decimal into the end of `buf`, returning the digits.
 pub(crate) fn format_u64(mut n: u64, buf: &mut [u8]) -> &[u8] {
     let mut i = buf.len();
-    loop {
-        let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) else {
-            break;
-        };
+    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
         // `n % 10 < 10`, so the cast is exact.
         *slot = b'0' + (n % 10) as u8;
         i -= 1;

@@ -159,10 +159,8 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         }
     }
     let signature_method: SignatureMethod = signature_method.parse()?;
-    if let Some(version) = version {
-        if *version != *b"1.0" {
-            return Err(Error::UnsupportedVersion);
-        }
+    if version.is_some_and(|v| *v != *b"1.0") {
+        return Err(Error::UnsupportedVersion);
     }
     let timestamp = match timestamp {
         None => None,
@@ -441,10 +439,11 @@ impl Verifier {
         if self.allowed & method.bit() == 0 {
             return Err(Error::UnsupportedSignatureMethod);
         }
-        if let Some(ts) = request.timestamp {
-            if ts.abs_diff(now) > self.max_skew {
-                return Err(Error::StaleTimestamp);
-            }
+        if request
+            .timestamp
+            .is_some_and(|ts| ts.abs_diff(now) > self.max_skew)
+        {
+            return Err(Error::StaleTimestamp);
         }
         if let Some(sent) = &request.body_hash {
             let mut buf = [0u8; 88];
