@@ -2,6 +2,7 @@
 //! it. Each family of kinds is a module named after its crate.
 
 mod oauth1;
+mod oauth2;
 
 use super::case::{Case, InputResult};
 
@@ -10,6 +11,7 @@ pub(super) fn dispatch(kind: &str, case: &mut Case<'_>) -> Option<InputResult<()
     let (family, name) = kind.split_once('.')?;
     match family {
         "oauth1" => oauth1::dispatch(name, case),
+        "oauth2" => oauth2::dispatch(name, case),
         _ => None,
     }
 }
