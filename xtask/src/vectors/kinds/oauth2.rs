@@ -59,7 +59,9 @@ fn outcome_with_details<T>(case: &mut Case<'_>, result: Result<T, Error>) -> Opt
 }
 
 fn status(case: &Case<'_>) -> InputResult<u16> {
-    let s = case.opt_u64("status")?.ok_or("input `status` is required")?;
+    let s = case
+        .opt_u64("status")?
+        .ok_or("input `status` is required")?;
     u16::try_from(s).map_err(|_| "input `status` is not an HTTP status".to_owned())
 }
 
@@ -190,9 +192,10 @@ fn authorization_url(case: &mut Case<'_>) -> InputResult<()> {
         request.state = state;
         match (challenge, method) {
             (Some(c), Some(m)) => {
-                request.code_challenge = Some(
-                    sansauth_oauth2::pkce::PkceChallenge::new(c, PkceMethod::parse(m)?),
-                );
+                request.code_challenge = Some(sansauth_oauth2::pkce::PkceChallenge::new(
+                    c,
+                    PkceMethod::parse(m)?,
+                ));
             }
             // A challenge without a method (RFC 7636 §4.3 makes it `plain`) is sent as given.
             (Some(c), None) => request.extra.push(("code_challenge".into(), c.into())),
@@ -267,9 +270,12 @@ fn token_request(case: &mut Case<'_>) -> InputResult<()> {
 
 fn grant(case: &Case<'_>) -> InputResult<Result<Grant, Error>> {
     let required = |name: &str| -> InputResult<Result<String, Error>> {
-        Ok(case.opt_str(name)?.map(str::to_owned).ok_or(Error::MissingParameter {
-            name: name.to_owned(),
-        }))
+        Ok(case
+            .opt_str(name)?
+            .map(str::to_owned)
+            .ok_or(Error::MissingParameter {
+                name: name.to_owned(),
+            }))
     };
     let scopes = scopes(case)?;
     Ok(match case.str("grant_type")? {
