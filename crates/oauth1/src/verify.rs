@@ -528,3 +528,132 @@ fn rsa_verify(
         _ => return Err(Error::UnsupportedSignatureMethod),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+
+    fn parse(url: &str, auth: Option<&str>, body: &str) -> Result<(), &'static str> {
+        let mut parts = RequestParts::new("GET", url).with_body(FORM, body.as_bytes());
+        parts.authorization = auth;
+        parse_request(&parts).map(|_| ()).map_err(|e| e.code())
+    }
+
+    const BASE: &str = "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=s\
+                        &oauth_timestamp=1&oauth_nonce=n";
+
+    #[test]
+    fn parse_checks_presence_duplicates_method_and_version() {
+        let url = |q: &str| alloc::format!("https://a.example/?{q}");
+        assert_eq!(parse(&url(BASE), None, ""), Ok(()));
+        // Twice in one place, or once in two places (§3.1).
+        assert_eq!(
+            parse(&url(&alloc::format!("{BASE}&oauth_nonce=m")), None, ""),
+            Err("duplicate_parameter")
+        );
+        assert_eq!(
+            parse(&url(BASE), None, "oauth_nonce=n"),
+            Err("duplicate_parameter")
+        );
+        assert_eq!(
+            parse(&url(BASE), Some("OAuth oauth_timestamp=\"1\""), ""),
+            Err("duplicate_parameter")
+        );
+        assert_eq!(
+            parse(
+                &url(&alloc::format!("{BASE}&oauth_x=1&oauth_x=2")),
+                None,
+                ""
+            ),
+            Err("duplicate_parameter")
+        );
+        // Ordinary parameters may repeat.
+        assert_eq!(
+            parse(&url(&alloc::format!("{BASE}&a=1&a=1")), None, ""),
+            Ok(())
+        );
+        assert_eq!(
+            parse(
+                &url(
+                    "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=s&oauth_nonce=n"
+                ),
+                None,
+                ""
+            ),
+            Err("missing_parameter")
+        );
+        // PLAINTEXT may go without timestamp and nonce.
+        assert_eq!(
+            parse(
+                &url("oauth_consumer_key=k&oauth_signature_method=PLAINTEXT&oauth_signature=s"),
+                None,
+                ""
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            parse(&url(&BASE.replace("HMAC-SHA1", "HMAC-MD5")), None, ""),
+            Err("unsupported_signature_method")
+        );
+        assert_eq!(
+            parse(&url(&alloc::format!("{BASE}&oauth_version=1.0")), None, ""),
+            Ok(())
+        );
+        assert_eq!(
+            parse(&url(&alloc::format!("{BASE}&oauth_version=2.0")), None, ""),
+            Err("unsupported_version")
+        );
+        assert_eq!(
+            parse(&url(&BASE.replace("timestamp=1", "timestamp=x1")), None, ""),
+            Err("malformed")
+        );
+    }
+
+    #[test]
+    fn nonce_store_forgets_old_nonces_and_stays_bounded() {
+        let mut store = MemoryNonceStore::new(300, 2);
+        assert_eq!(store.check_and_insert("k", 1000, "a", 1000), Ok(()));
+        assert_eq!(
+            store.check_and_insert("k", 1000, "a", 1000),
+            Err(Error::ReplayedNonce)
+        );
+        // Another client, or another timestamp, may use the same nonce.
+        assert_eq!(store.check_and_insert("j", 1000, "a", 1000), Ok(()));
+        assert_eq!(
+            store.check_and_insert("k", 1001, "a", 1001),
+            Err(Error::NonceStoreFull)
+        );
+        // Once the window has passed, old entries go and room is made.
+        assert_eq!(store.check_and_insert("k", 1400, "a", 1400), Ok(()));
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn methods_outside_the_allowed_set_are_refused_before_the_signature() {
+        let url = alloc::format!(
+            "https://a.example/?{}",
+            BASE.replace("HMAC-SHA1", "PLAINTEXT")
+        );
+        let parts = RequestParts::new("GET", &url);
+        let parsed = parse_request(&parts).unwrap();
+        let cs = ConsumerSecret::new("x");
+        let key = VerifyKey::Secrets {
+            consumer_secret: &cs,
+            token_secret: None,
+        };
+        let mut store = MemoryNonceStore::new(300, 2);
+        let strict = Verifier::new().allow(&[SignatureMethod::HmacSha1]);
+        assert_eq!(
+            strict.verify(&parsed, key, 1, &mut store),
+            Err(Error::UnsupportedSignatureMethod)
+        );
+        // A bad signature does not use up the nonce.
+        assert_eq!(
+            Verifier::new().verify(&parsed, key, 1, &mut store),
+            Err(Error::BadSignature)
+        );
+        assert!(store.is_empty());
+    }
+}
