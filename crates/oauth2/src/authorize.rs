@@ -56,8 +56,14 @@ impl AuthorizationRequest {
         }
     }
 
-    /// The URL to open in the user's browser.
-    pub fn to_url(&self) -> Url {
+    /// The URL to open in the user's browser. An endpoint with a fragment is
+    /// [`Error::Malformed`] (§3.1).
+    pub fn to_url(&self) -> Result<Url, Error> {
+        if self.endpoint.fragment().is_some() {
+            return Err(Error::malformed(
+                "the authorization endpoint has a fragment (RFC 6749 §3.1)",
+            ));
+        }
         let mut url = self.endpoint.clone();
         {
             let mut q = url.query_pairs_mut();
@@ -80,7 +86,7 @@ impl AuthorizationRequest {
                 q.append_pair(name, value);
             }
         }
-        url
+        Ok(url)
     }
 }
 
@@ -391,7 +397,7 @@ mod tests {
                 vec![Scope::new("a"), Scope::new("b")],
             )
             .unwrap();
-        let url = req.to_url();
+        let url = req.to_url().unwrap();
         let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let get = |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
         assert_eq!(get("x"), Some("1"));

@@ -75,7 +75,7 @@
 //!     Some(RedirectUri::new("http://localhost:12345/callback")),
 //!     vec![],
 //! )?;
-//! let authorize_url = request.to_url(); // open this in the browser
+//! let authorize_url = request.to_url()?; // open this in the browser
 //! assert!(authorize_url.as_str().contains("response_type=code"));
 //! // Keep `pending` (it is serde) until the browser comes back.
 //! let stored = serde_json::to_string(&pending)?;
@@ -151,7 +151,7 @@
 //!     Some(RedirectUri::new("http://127.0.0.1:8080/cb")),
 //!     vec![Scope::new("read"), Scope::new("write")],
 //! )?;
-//! let url = request.to_url();
+//! let url = request.to_url()?;
 //! assert!(url.as_str().contains("code_challenge_method=S256"));
 //!
 //! let callback = format!("http://127.0.0.1:8080/cb?code=c0de&state={}", pending.state);

@@ -180,7 +180,7 @@ proptest! {
                 scopes.clone(),
             )
             .expect("builds");
-        let params = server::parse_authorization_request(request.to_url().as_str()).expect("parses");
+        let params = server::parse_authorization_request(request.to_url().expect("valid endpoint").as_str()).expect("parses");
         prop_assert_eq!(params.client_id.as_str(), id.as_str());
         prop_assert_eq!(params.state.as_ref(), Some(&State::new(&state)));
         prop_assert_eq!(params.scopes, scopes);

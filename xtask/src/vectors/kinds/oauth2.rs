@@ -166,15 +166,7 @@ fn client_secret_basic(case: &mut Case<'_>) -> InputResult<()> {
 
 /// `oauth2.authorization_url`: RFC 6749 §4.1.1, RFC 7636 §4.3.
 fn authorization_url(case: &mut Case<'_>) -> InputResult<()> {
-    let endpoint = endpoint(case, "authorization_endpoint")?.and_then(|u| {
-        if u.fragment().is_some() {
-            Err(Error::Malformed {
-                what: "the authorization endpoint has a fragment".into(),
-            })
-        } else {
-            Ok(u)
-        }
-    });
+    let endpoint = endpoint(case, "authorization_endpoint")?;
     let response_type = case.opt_str("response_type")?.unwrap_or("code");
     let client_id = ClientId::new(case.str("client_id")?);
     let redirect_uri = case.opt_str("redirect_uri")?.map(RedirectUri::new);
@@ -205,7 +197,7 @@ fn authorization_url(case: &mut Case<'_>) -> InputResult<()> {
             (None, None) => {}
         }
         request.extra.extend(extra);
-        Ok(request.to_url())
+        request.to_url()
     });
     if let Some(url) = case.outcome(result.map_err(api)) {
         case.eq_url("url", url.as_str());
