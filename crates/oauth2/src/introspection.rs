@@ -132,10 +132,11 @@ impl IntrospectionResponse {
         max_bytes: usize,
     ) -> Result<Self, Error> {
         let mut m = wire::read_members(status, content_type, body, max_bytes)?;
+        let is_json = body.trim_ascii_start().starts_with(b"{");
         let active = match m.get("active") {
             Some(Value::Bool(b)) => *b,
-            // Form-encoded responses carry text.
-            Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
+            // A form-encoded body can only carry text; JSON must carry a boolean (§2.2).
+            Some(Value::String(s)) if !is_json && (s == "true" || s == "false") => s == "true",
             Some(_) => return Err(Error::malformed("`active` is not a boolean")),
             None => return Err(Error::missing("active")),
         };
