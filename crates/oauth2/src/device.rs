@@ -155,7 +155,6 @@ impl DeviceAuthorizationResponse {
 /// What to do after a polling response.
 #[derive(Debug)]
 #[must_use]
-#[non_exhaustive]
 pub enum DevicePoll {
     /// The user approved: here are the tokens.
     Done(TokenResponse),
