@@ -287,10 +287,10 @@ impl<T: Serialize + DeserializeOwned> TokenStore<T> for FileTokenStore {
         };
         serde_json::from_value(envelope.record)
             .map(Some)
-            .map_err(|e| Error::StoreCorrupt {
+            // serde's message may quote a value (a token): leave it out.
+            .map_err(|_| Error::StoreCorrupt {
                 path,
-                // serde_json's messages name fields and types, not values.
-                detail: format!("unexpected record: {e}"),
+                detail: "the record does not have the expected fields and types".to_owned(),
             })
     }
 
