@@ -1254,6 +1254,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "std")]
     #[test]
     fn signing_reaches_http_requests() {
         let req = http::Request::post("http://photos.example.net/photos?x=1")

@@ -68,10 +68,12 @@ impl<'a> Url<'a> {
                     return Err(MALFORMED_URL);
                 }
                 let port: u16 = digits.parse().map_err(|_| MALFORMED_URL)?;
-                let default = match scheme.to_ascii_lowercase().as_str() {
-                    "http" => Some(80),
-                    "https" => Some(443),
-                    _ => None,
+                let default = if scheme.eq_ignore_ascii_case("http") {
+                    Some(80)
+                } else if scheme.eq_ignore_ascii_case("https") {
+                    Some(443)
+                } else {
+                    None
                 };
                 (default != Some(port)).then_some(port)
             }

@@ -5,6 +5,7 @@ use alloc::borrow::Cow;
 use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
 
 use subtle::ConstantTimeEq;
 
@@ -19,7 +20,6 @@ use crate::{Error, SignatureMethod};
 /// The getters give what a server needs to look up the secrets
 /// ([`consumer_key`](Self::consumer_key), [`token`](Self::token)); then
 /// [`Verifier::verify`] decides.
-#[derive(Debug)]
 pub struct ParsedRequest<'a> {
     method: &'a str,
     url: Url<'a>,
@@ -37,6 +37,22 @@ pub struct ParsedRequest<'a> {
     callback: Option<Cow<'a, str>>,
     verifier: Option<Cow<'a, str>>,
     body_hash: Option<Cow<'a, str>>,
+}
+
+impl fmt::Debug for ParsedRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A PLAINTEXT signature is the secrets themselves: never shown.
+        f.debug_struct("ParsedRequest")
+            .field("method", &self.method)
+            .field("consumer_key", &self.consumer_key)
+            .field("token", &self.token)
+            .field("signature_method", &self.signature_method)
+            .field("signature", &"[redacted]")
+            .field("timestamp", &self.timestamp)
+            .field("nonce", &self.nonce)
+            .field("realm", &self.realm)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Indexes of the protocol parameters a request can carry (RFC 5849 §3.1, §2).
