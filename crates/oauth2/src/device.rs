@@ -217,31 +217,24 @@ impl DevicePoller {
         result: Result<TokenResponse, Error>,
         now: u64,
     ) -> DevicePoll {
-        let code = match result {
+        let error = match result {
             Ok(tokens) => return DevicePoll::Done(tokens),
-            Err(Error::ErrorResponse(ref r)) => r.error.as_str().to_owned(),
-            Err(e) => return DevicePoll::Failed(e),
+            Err(error) => error,
         };
-        match code.as_str() {
-            "authorization_pending" | "slow_down" => {
-                if code == "slow_down" {
-                    self.interval = self.interval.saturating_add(SLOW_DOWN_INCREMENT);
-                }
-                if self.is_expired(now) {
-                    return DevicePoll::Failed(Error::DeviceCodeExpired);
-                }
-                self.next_poll_at = now.saturating_add(self.interval);
-                DevicePoll::Wait {
-                    until: self.next_poll_at,
-                }
-            }
-            _ => {
-                // Reconstruct the error from the matched result.
-                DevicePoll::Failed(match result {
-                    Err(e) => e,
-                    Ok(_) => Error::DeviceCodeExpired,
-                })
-            }
+        let slow_down = match &error {
+            Error::ErrorResponse(r) if r.error.as_str() == "authorization_pending" => false,
+            Error::ErrorResponse(r) if r.error.as_str() == "slow_down" => true,
+            _ => return DevicePoll::Failed(error),
+        };
+        if slow_down {
+            self.interval = self.interval.saturating_add(SLOW_DOWN_INCREMENT);
+        }
+        if self.is_expired(now) {
+            return DevicePoll::Failed(Error::DeviceCodeExpired);
+        }
+        self.next_poll_at = now.saturating_add(self.interval);
+        DevicePoll::Wait {
+            until: self.next_poll_at,
         }
     }
 }
