@@ -101,11 +101,14 @@ impl Client {
         }
     }
 
-    /// Sets the secret and switches to Basic authentication (§2.3.1).
+    /// Sets the secret; a client still on [`ClientAuth::None`] switches to
+    /// Basic authentication (§2.3.1), any other choice is kept.
     #[must_use]
     pub fn with_secret(mut self, secret: ClientSecret) -> Self {
         self.client_secret = Some(secret);
-        self.auth = ClientAuth::Basic;
+        if self.auth == ClientAuth::None {
+            self.auth = ClientAuth::Basic;
+        }
         self
     }
 
@@ -193,13 +196,10 @@ impl Client {
             ClientAuth::Basic => headers.push((AUTHORIZATION, self.basic_authorization())),
             ClientAuth::Post => {
                 form.push(("client_id".into(), self.client_id.as_str().into()));
-                form.push((
-                    "client_secret".into(),
-                    self.client_secret
-                        .as_ref()
-                        .map_or("", ClientSecret::secret)
-                        .into(),
-                ));
+                // §2.3.1: the parameter may be omitted when there is no secret.
+                if let Some(secret) = &self.client_secret {
+                    form.push(("client_secret".into(), secret.secret().into()));
+                }
             }
             ClientAuth::None => form.push(("client_id".into(), self.client_id.as_str().into())),
         }

@@ -110,6 +110,13 @@ impl Error {
         }
     }
 
+    /// Whether the user must authorize again: the provider refused the grant
+    /// (`invalid_grant`, RFC 6749 §5.2: the code or refresh token is invalid,
+    /// expired or revoked). Keep the stored tokens as they were.
+    pub fn needs_reauthorization(&self) -> bool {
+        matches!(self, Self::ErrorResponse(r) if r.error.as_str() == "invalid_grant")
+    }
+
     /// For a server: the RFC 6749 §5.2 error response to send for a request
     /// that failed to parse with this error.
     pub fn to_error_response(&self) -> ErrorResponse {
@@ -287,6 +294,20 @@ impl ErrorResponse {
         self
     }
 
+    /// Reads an error body (JSON or form-encoded) with an `error` member, as
+    /// any OAuth endpoint sends it; `None` when the body is not one.
+    pub fn parse(body: &[u8]) -> Option<Self> {
+        let text = std::str::from_utf8(body).ok()?.trim();
+        let members: serde_json::Map<String, serde_json::Value> = if text.starts_with('{') {
+            serde_json::from_str(text).ok()?
+        } else {
+            url::form_urlencoded::parse(text.as_bytes())
+                .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+                .collect()
+        };
+        crate::wire::error_response(&members).ok().flatten()
+    }
+
     /// The HTTP status a token endpoint answers with (RFC 6749 §5.2):
     /// 401 for `invalid_client`, 400 otherwise.
     pub fn status(&self) -> http::StatusCode {
@@ -337,6 +358,23 @@ mod tests {
             ErrorResponse::new("invalid_client").status(),
             http::StatusCode::UNAUTHORIZED
         );
+    }
+
+    #[test]
+    fn error_bodies_parse_and_invalid_grant_means_reauthorize() {
+        let r = ErrorResponse::parse(br#"{"error":"invalid_grant","error_description":"expired"}"#)
+            .unwrap();
+        assert_eq!(
+            r,
+            ErrorResponse::new("invalid_grant").with_description("expired")
+        );
+        assert!(Error::ErrorResponse(r).needs_reauthorization());
+        assert_eq!(
+            ErrorResponse::parse(b"error=access_denied").unwrap(),
+            ErrorResponse::new("access_denied")
+        );
+        assert_eq!(ErrorResponse::parse(b"<html>"), None);
+        assert!(!Error::StateMismatch.needs_reauthorization());
     }
 
     #[test]
