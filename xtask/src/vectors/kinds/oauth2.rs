@@ -5,7 +5,7 @@ use sansauth_oauth2::bearer::{authorization, parse_challenges};
 use sansauth_oauth2::client::{
     BasicEncoding, Client, ClientAuth, DEFAULT_MAX_RESPONSE_BYTES, basic_authorization,
 };
-use sansauth_oauth2::device::DeviceAuthorizationResponse;
+use sansauth_oauth2::device::{DeviceAuthorizationRequest, DeviceAuthorizationResponse};
 use sansauth_oauth2::http;
 use sansauth_oauth2::introspection::{IntrospectionRequest, IntrospectionResponse};
 use sansauth_oauth2::pkce::{PkceMethod, PkceVerifier};
@@ -37,6 +37,8 @@ pub(super) fn dispatch(name: &str, case: &mut Case<'_>) -> Option<InputResult<()
         "www_authenticate" => www_authenticate(case),
         "device_authorization_response" => device_authorization_response(case),
         "introspection_request" => introspection_request(case),
+        "device_authorization_request" => device_authorization_request(case),
+        "parse_token_request" => parse_token_request(case),
         "introspection_response" => introspection_response(case),
         _ => return None,
     })
@@ -476,5 +478,100 @@ fn introspection_response(case: &mut Case<'_>) -> InputResult<()> {
         case.eq_opt_str("jti", r.jti.as_deref());
         case.eq_json("extra", &Value::Object(r.extra));
     }
+    Ok(())
+}
+
+/// `oauth2.device_authorization_request`: RFC 8628 §3.1.
+fn device_authorization_request(case: &mut Case<'_>) -> InputResult<()> {
+    let mut client = client(case)?;
+    let endpoint = endpoint(case, "device_authorization_endpoint")?;
+    let scopes: Vec<Scope> = case.list("scope")?.into_iter().map(Scope::new).collect();
+    let result = endpoint.and_then(|url| {
+        client.device_authorization_endpoint = Some(url);
+        DeviceAuthorizationRequest::new(&client, scopes).to_request()
+    });
+    check_request(case, result);
+    Ok(())
+}
+
+/// `oauth2.parse_token_request` (server side): RFC 6749 §2.3, §3.2, §4.1.3,
+/// §4.3.2, §4.4.2, §6; RFC 8628 §3.4.
+fn parse_token_request(case: &mut Case<'_>) -> InputResult<()> {
+    let method = case.opt_str("method")?.unwrap_or("POST");
+    let content_type = case
+        .opt_str("content_type")?
+        .unwrap_or("application/x-www-form-urlencoded");
+    let mut builder = http::Request::builder()
+        .method(method)
+        .uri("https://server.example.com/token")
+        .header(http::header::CONTENT_TYPE, content_type);
+    for (name, value) in case.pairs("headers")? {
+        builder = builder.header(name, value);
+    }
+    let request = builder
+        .body(case.str("body")?.as_bytes().to_vec())
+        .map_err(|e| format!("input does not make an HTTP request: {e}"))?;
+    let result = sansauth_oauth2::server::parse_token_request(&request);
+    let Some(params) = case.outcome(result.map_err(api)) else {
+        return Ok(());
+    };
+    let client = params.client.as_ref();
+    case.eq_opt_str("client_id", client.map(|c| c.client_id.as_str()));
+    case.eq_opt_str(
+        "client_secret",
+        client.and_then(|c| c.client_secret.as_ref().map(ClientSecret::secret)),
+    );
+    case.eq_opt_str(
+        "client_auth",
+        client.map(|c| match c.method {
+            ClientAuth::Basic => "basic",
+            ClientAuth::Post => "post",
+            _ => "none",
+        }),
+    );
+    case.eq_str("grant_type", params.grant.grant_type());
+    let (mut code, mut redirect_uri, mut code_verifier, mut refresh_token) =
+        (None, None, None, None);
+    let (mut username, mut password, mut device_code) = (None, None, None);
+    let mut scopes: &[Scope] = &[];
+    match &params.grant {
+        Grant::AuthorizationCode {
+            code: c,
+            redirect_uri: r,
+            code_verifier: v,
+        } => {
+            code = Some(c.secret());
+            redirect_uri = r.as_ref().map(RedirectUri::as_str);
+            code_verifier = v.as_ref().map(PkceVerifier::secret);
+        }
+        Grant::RefreshToken {
+            refresh_token: r,
+            scopes: s,
+        } => {
+            refresh_token = Some(r.secret());
+            scopes = s;
+        }
+        Grant::ClientCredentials { scopes: s } => scopes = s,
+        Grant::Password {
+            username: u,
+            password: p,
+            scopes: s,
+        } => {
+            username = Some(u.as_str());
+            password = Some(p.secret());
+            scopes = s;
+        }
+        Grant::DeviceCode { device_code: d } => device_code = Some(d.secret()),
+        _ => {}
+    }
+    case.eq_opt_str("code", code);
+    case.eq_opt_str("redirect_uri", redirect_uri);
+    case.eq_opt_str("code_verifier", code_verifier);
+    case.eq_opt_str("refresh_token", refresh_token);
+    case.eq_opt_str("username", username);
+    case.eq_opt_str("password", password);
+    case.eq_opt_str("device_code", device_code);
+    let list: Vec<&str> = scopes.iter().map(Scope::as_str).collect();
+    case.eq_list("scope", &list);
     Ok(())
 }
