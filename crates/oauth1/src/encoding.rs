@@ -8,7 +8,6 @@
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cmp::Ordering;
 
 use crate::Error;
 use crate::sink::Sink;
@@ -105,30 +104,6 @@ pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
     }
 }
 
-/// Writes the §3.6 encoding of the §3.6 encoding of `bytes` (the normalized
-/// parameters are encoded once to be joined and once more in the base string).
-pub(crate) fn put_encoded_twice(bytes: &[u8], sink: &mut impl Sink) {
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let run = rest
-            .iter()
-            .position(|&b| !unreserved(b))
-            .unwrap_or(rest.len());
-        let (plain, tail) = rest.split_at(run);
-        if !plain.is_empty() {
-            sink.put(plain);
-        }
-        match tail.split_first() {
-            Some((&b, tail)) => {
-                let [_, h, l] = escape(b);
-                sink.put(&[b'%', b'2', b'5', h, l]);
-                rest = tail;
-            }
-            None => break,
-        }
-    }
-}
-
 /// A sink that §3.6-encodes what is written through it.
 pub(crate) struct Encode<'s, S: Sink>(pub(crate) &'s mut S);
 
@@ -139,41 +114,81 @@ impl<S: Sink> Sink for Encode<'_, S> {
     }
 }
 
-/// Orders two byte strings as their §3.6 encodings would order, without encoding them.
-///
-/// The first differing byte decides: an escape starts with `%` (0x25), below
-/// every unreserved byte, and two escapes compare by their hex digits, which
-/// is the byte order; a proper prefix sorts first.
-#[inline]
-pub(crate) fn cmp_encoded(a: &[u8], b: &[u8]) -> Ordering {
-    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    match (a.get(common), b.get(common)) {
-        (Some(&x), Some(&y)) => rank(x).cmp(&rank(y)),
-        _ => a.len().cmp(&b.len()),
-    }
-}
-
-#[inline]
-fn rank(b: u8) -> u16 {
-    if unreserved(b) {
-        0x100 | u16::from(b)
+/// A raw (unencoded) name or value in its §3.6 encoding; borrowed when it is
+/// all unreserved bytes, as names and values mostly are.
+pub(crate) fn encode_cow(raw: &[u8]) -> Cow<'_, [u8]> {
+    if raw.iter().all(|&b| unreserved(b)) {
+        Cow::Borrowed(raw)
     } else {
-        u16::from(b)
+        let mut out = Vec::with_capacity(encoded_len(raw));
+        put_encoded(raw, &mut out);
+        Cow::Owned(out)
     }
 }
 
-/// Decodes one raw (still-encoded) name or value; borrows when there is nothing to decode.
+/// Whether `raw` is exactly the §3.6 encoding of what it encodes: only
+/// unreserved bytes, and `%XX` escapes in uppercase hex of bytes that are
+/// not unreserved.
+fn is_canonical(raw: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        if unreserved(b) {
+            i += 1;
+            continue;
+        }
+        let escaped = match (b, raw.get(i + 1), raw.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => match (upper_hex_value(h), upper_hex_value(l)) {
+                (Some(h), Some(l)) => !unreserved(h << 4 | l),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !escaped {
+            return false;
+        }
+        i += 3;
+    }
+    true
+}
+
+/// A still-encoded name or value from a query, form body or header, in its
+/// §3.6 encoding: borrowed when it already is exactly that (the usual case),
+/// otherwise decoded (`+` is a space with `plus_is_space`) and encoded again.
 ///
-/// Bytes that are not UTF-8 are kept as they are (they are encoded back byte
-/// for byte); a `%` not followed by two hex digits is [`Error::Malformed`].
-pub(crate) fn decode_component(raw: &[u8], plus_is_space: bool) -> Result<Cow<'_, [u8]>, Error> {
-    let needs = raw
-        .iter()
-        .any(|&b| b == b'%' || (plus_is_space && b == b'+'));
-    if !needs {
+/// Normalized parameters (§3.4.1.3.2) are sorted and joined in this form, so
+/// comparing two parameters is comparing bytes. Decoded bytes that are not
+/// UTF-8 are kept byte for byte.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for a `%` not followed by two hex digits.
+pub(crate) fn canonical(raw: &[u8], plus_is_space: bool) -> Result<Cow<'_, [u8]>, Error> {
+    if is_canonical(raw) {
         return Ok(Cow::Borrowed(raw));
     }
-    decode_bytes(raw, plus_is_space).map(Cow::Owned)
+    let decoded = decode_bytes(raw, plus_is_space)?;
+    let mut out = Vec::with_capacity(encoded_len(&decoded));
+    put_encoded(&decoded, &mut out);
+    Ok(Cow::Owned(out))
+}
+
+/// The text a §3.6 encoding stands for; borrowed when there is no escape.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for a bad escape or text that is not UTF-8.
+pub(crate) fn decode_text(encoded: &[u8]) -> Result<Cow<'_, str>, Error> {
+    let bad = Error::Malformed {
+        what: "parameter (not UTF-8)",
+    };
+    if encoded.contains(&b'%') {
+        let bytes = decode_bytes(encoded, false)?;
+        String::from_utf8(bytes).map(Cow::Owned).map_err(|_| bad)
+    } else {
+        core::str::from_utf8(encoded)
+            .map(Cow::Borrowed)
+            .map_err(|_| bad)
+    }
 }
 
 /// Decodes `%XX` escapes in `text`; with `plus_is_space`, a `+` is a space
@@ -218,6 +233,15 @@ fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// The value of one uppercase hex digit.
+const fn upper_hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// The value of one hex digit, either case.
 const fn hex_value(b: u8) -> Option<u8> {
     match b {
@@ -233,40 +257,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn encoded_order_matches_sorting_the_encodings() {
-        let samples: [&[u8]; 9] = [b"", b"a", b"A", b"a b", b"a~", b"a%", b"\xff", b"-", b"ab"];
-        for a in samples {
-            for b in samples {
-                let (mut ea, mut eb) = (String::new(), String::new());
-                percent_encode_into(a, &mut ea);
-                percent_encode_into(b, &mut eb);
-                assert_eq!(cmp_encoded(a, b), ea.cmp(&eb), "{a:?} vs {b:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn double_encoding_is_encoding_twice() {
-        let mut once = String::new();
-        percent_encode_into(b"a=b&c d\xe2", &mut once);
-        let mut twice = Vec::new();
-        put_encoded_twice(b"a=b&c d\xe2", &mut twice);
-        assert_eq!(twice, percent_encode(&once).into_bytes());
-        assert_eq!(encoded_len(b"a b"), 5);
-    }
-
-    #[test]
-    fn components_borrow_unless_they_need_decoding() {
+    fn canonical_forms_are_borrowed_and_others_re_encoded() {
         assert!(matches!(
-            decode_component(b"abc", true),
+            canonical(b"abc%2A%20", true),
             Ok(Cow::Borrowed(_))
         ));
-        assert_eq!(decode_component(b"a+%2B", true).as_deref(), Ok(&b"a +"[..]));
-        assert_eq!(
-            decode_component(b"%FF", false).as_deref(),
-            Ok(&[0xFF_u8][..])
-        );
-        assert!(decode_component(b"%F", false).is_err());
+        for (raw, want) in [
+            (&b"a+b"[..], &b"a%20b"[..]),
+            (b"%7e%41", b"~A"),
+            (b"%2a*", b"%2A%2A"),
+            (b"%FF", b"%FF"),
+            (b"\xc3\xa9", b"%C3%A9"),
+        ] {
+            assert_eq!(canonical(raw, true).as_deref(), Ok(want), "{raw:?}");
+        }
+        assert_eq!(canonical(b"a+b", false).as_deref(), Ok(&b"a%2Bb"[..]));
+        assert!(canonical(b"%F", false).is_err());
+        assert!(canonical(b"%zz", false).is_err());
+    }
+
+    #[test]
+    fn raw_text_encodes_and_decodes() {
+        assert!(matches!(encode_cow(b"a-b"), Cow::Borrowed(_)));
+        assert_eq!(&*encode_cow(b"a b"), b"a%20b");
+        assert_eq!(encoded_len(b"a b"), 5);
+        assert_eq!(decode_text(b"a%20b").as_deref(), Ok("a b"));
+        assert!(decode_text(b"%FF").is_err());
     }
 
     #[test]

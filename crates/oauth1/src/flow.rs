@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use crate::Error;
 use crate::encoding::put_encoded;
-use crate::params::{ParamList, static_name, utf8};
+use crate::params::{ParamList, decoded, static_name};
 use crate::secrets::{TokenCredentials, TokenSecret};
 use crate::sign::{Placement, ProtocolParams, RequestParts, SignedRequest, Signer};
 use crate::uri::Url;
@@ -188,11 +188,11 @@ pub fn parse_credentials_response(
             b"oauth_token_secret" => (&mut secret, "oauth_token_secret"),
             b"oauth_callback_confirmed" => (&mut confirmed, "oauth_callback_confirmed"),
             _ => {
-                extra.push((utf8(p.name.clone())?, utf8(p.value.clone())?));
+                extra.push((decoded(&p.name)?, decoded(&p.value)?));
                 continue;
             }
         };
-        if slot.replace(utf8(p.value.clone())?).is_some() {
+        if slot.replace(decoded(&p.value)?).is_some() {
             return Err(Error::DuplicateParameter { name });
         }
     }
@@ -306,7 +306,7 @@ pub fn parse_callback(callback: &str, temporary_token: &str) -> Result<Callback,
             b"oauth_verifier" => &mut verifier,
             _ => continue,
         };
-        if slot.replace(utf8(p.value.clone())?).is_some() {
+        if slot.replace(decoded(&p.value)?).is_some() {
             return Err(Error::DuplicateParameter {
                 name: static_name(&p.name),
             });

@@ -1,9 +1,11 @@
 //! Parameters: collection from the request (RFC 5849 §3.4.1.3.1), the
 //! `Authorization` header grammar (§3.5.1), and normalization (§3.4.1.3.2).
 //!
-//! Parameters are kept as slices of the request wherever possible: a name or
-//! value is decoded into a new buffer only when it holds `%` (or `+` in a query
-//! or form body), and the list lives on the stack until it outgrows it.
+//! Every name and value is kept in its §3.6 encoding, which is how
+//! §3.4.1.3.2 sorts and joins them: as a slice of the request whenever the
+//! request already has it in that form (the usual case), re-encoded into a
+//! buffer of its own otherwise. Sorting is then comparing bytes, and the list
+//! lives on the stack until it outgrows it.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -11,10 +13,10 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::Error;
-use crate::encoding::{cmp_encoded, decode_component, put_encoded, put_encoded_twice};
+use crate::encoding::{canonical, decode_text, encode_cow, put_encoded};
 use crate::sink::Sink;
 
-/// One decoded parameter.
+/// One parameter, name and value in their §3.6 encodings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Param<'a> {
     pub(crate) name: Cow<'a, [u8]>,
@@ -27,17 +29,20 @@ impl<'a> Param<'a> {
         value: Cow::Borrowed(&[]),
     };
 
-    pub(crate) fn borrowed(name: &'a [u8], value: &'a [u8]) -> Self {
+    /// A parameter from raw (unencoded) text.
+    pub(crate) fn raw(name: &'a [u8], value: &'a [u8]) -> Self {
         Self {
-            name: Cow::Borrowed(name),
-            value: Cow::Borrowed(value),
+            name: encode_cow(name),
+            value: encode_cow(value),
         }
     }
 
     /// §3.4.1.3.2 order: by encoded name, then by encoded value.
     #[inline]
     fn cmp_normalized(&self, other: &Self) -> Ordering {
-        cmp_encoded(&self.name, &other.name).then_with(|| cmp_encoded(&self.value, &other.value))
+        self.name
+            .cmp(&other.name)
+            .then_with(|| self.value.cmp(&other.value))
     }
 }
 
@@ -130,8 +135,8 @@ impl<'a> ParamList<'a> {
                 None => (Some(piece), Some(&[][..])),
             };
             self.push(Param {
-                name: decode_component(name.unwrap_or_default(), true)?,
-                value: decode_component(value.unwrap_or_default(), true)?,
+                name: canonical(name.unwrap_or_default(), true)?,
+                value: canonical(value.unwrap_or_default(), true)?,
             });
         }
         Ok(())
@@ -151,13 +156,13 @@ impl<'a> ParamList<'a> {
                 sink.put(amp);
             }
             if twice {
-                put_encoded_twice(&p.name, sink);
-                sink.put(eq);
-                put_encoded_twice(&p.value, sink);
-            } else {
                 put_encoded(&p.name, sink);
                 sink.put(eq);
                 put_encoded(&p.value, sink);
+            } else {
+                sink.put(&p.name);
+                sink.put(eq);
+                sink.put(&p.value);
             }
         }
     }
@@ -179,8 +184,8 @@ const MALFORMED_HEADER: Error = Error::Malformed {
 };
 
 /// Reads the parameters of an `OAuth` `Authorization` header value (§3.5.1),
-/// one `name="value"` at a time; names and values are percent-decoded, except
-/// `realm`, whose value is returned as written.
+/// one `name="value"` at a time, names and values in their §3.6 encodings,
+/// except `realm`, whose value is returned as written.
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderParams<'a> {
     rest: &'a [u8],
@@ -264,11 +269,14 @@ impl<'a> HeaderParams<'a> {
             Some(_) => return Err(MALFORMED_HEADER),
         }
         if name == b"realm" {
-            return Ok(Some(Param::borrowed(name, value)));
+            return Ok(Some(Param {
+                name: Cow::Borrowed(name),
+                value: Cow::Borrowed(value),
+            }));
         }
         Ok(Some(Param {
-            name: decode_component(name, false)?,
-            value: decode_component(value, false)?,
+            name: canonical(name, false)?,
+            value: canonical(value, false)?,
         }))
     }
 }
@@ -361,8 +369,12 @@ pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
     };
     for param in HeaderParams::new(header)? {
         let param = param?;
-        let name = utf8(param.name)?;
-        let value = utf8(param.value)?;
+        let name = decoded(&param.name)?;
+        let value = if *param.name == *b"realm" {
+            decoded_raw(&param.value)?
+        } else {
+            decoded(&param.value)?
+        };
         let dup = if name == "realm" {
             out.realm.replace(value).is_some()
         } else if out.params.iter().any(|(n, _)| *n == name) {
@@ -380,9 +392,14 @@ pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
     Ok(out)
 }
 
-/// Text of a decoded component, which must be UTF-8.
-pub(crate) fn utf8(bytes: Cow<'_, [u8]>) -> Result<String, Error> {
-    String::from_utf8(bytes.into_owned()).map_err(|_| Error::Malformed {
+/// The text an encoded name or value stands for, which must be UTF-8.
+pub(crate) fn decoded(encoded: &[u8]) -> Result<String, Error> {
+    decode_text(encoded).map(Cow::into_owned)
+}
+
+/// Bytes kept as written (`realm`), which must be UTF-8.
+fn decoded_raw(bytes: &[u8]) -> Result<String, Error> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| Error::Malformed {
         what: "parameter (not UTF-8)",
     })
 }
@@ -399,7 +416,7 @@ pub(crate) fn utf8(bytes: Cow<'_, [u8]>) -> Result<String, Error> {
 pub fn normalize_parameters(params: &[(&str, &str)]) -> String {
     let mut list = ParamList::new();
     for (name, value) in params {
-        list.push(Param::borrowed(name.as_bytes(), value.as_bytes()));
+        list.push(Param::raw(name.as_bytes(), value.as_bytes()));
     }
     list.sort();
     let mut out = Vec::new();
@@ -417,7 +434,7 @@ mod tests {
         let names: Vec<String> = (0..70).map(|i| alloc::format!("p{i:02}")).collect();
         let mut list = ParamList::new();
         for n in names.iter().rev() {
-            list.push(Param::borrowed(n.as_bytes(), b""));
+            list.push(Param::raw(n.as_bytes(), b""));
         }
         assert_eq!(list.as_slice().len(), 70);
         list.sort();
@@ -438,9 +455,9 @@ mod tests {
         assert_eq!(
             got,
             [
-                (&b"a"[..], &b"1 2"[..]),
+                (&b"a"[..], &b"1%202"[..]),
                 (b"b", b""),
-                (b"c", b"="),
+                (b"c", b"%3D"),
                 (b"", b"x")
             ]
         );

@@ -491,7 +491,7 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
     let url = collect(parts, true, &mut list)?;
     for (name, value) in extra {
         if *name != "oauth_signature" {
-            list.push(Param::borrowed(name.as_bytes(), value.as_bytes()));
+            list.push(Param::raw(name.as_bytes(), value.as_bytes()));
         }
     }
     list.sort();
@@ -681,7 +681,7 @@ impl Signer {
         let mut list = ParamList::new();
         let url = collect(parts, false, &mut list)?;
         for (name, value) in oauth.as_slice() {
-            list.push(Param::borrowed(name.as_bytes(), value));
+            list.push(Param::raw(name.as_bytes(), value));
         }
         list.sort();
         then(&url, &list, &oauth)

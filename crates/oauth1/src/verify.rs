@@ -9,6 +9,7 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
+use crate::encoding::decode_text;
 use crate::params::{HeaderParams, Param, ParamList, is_form, is_oauth_scheme, static_name};
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, RequestParts, body_hash};
@@ -69,13 +70,11 @@ const SLOTS: [&str; 10] = [
     "oauth_version",
 ];
 
-fn text(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
-    let bad = Error::Malformed {
-        what: "protocol parameter (not UTF-8)",
-    };
-    Ok(match bytes {
-        Cow::Borrowed(b) => Cow::Borrowed(core::str::from_utf8(b).map_err(|_| bad)?),
-        Cow::Owned(v) => Cow::Owned(String::from_utf8(v).map_err(|_| bad)?),
+/// The text of an encoded protocol parameter.
+fn text(encoded: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+    Ok(match encoded {
+        Cow::Borrowed(b) => decode_text(b)?,
+        Cow::Owned(v) => Cow::Owned(decode_text(&v)?.into_owned()),
     })
 }
 
@@ -108,7 +107,15 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
                 if realm.is_some() {
                     return Err(Error::DuplicateParameter { name: "realm" });
                 }
-                realm = Some(text(param.value)?);
+                // `realm` is kept as written (RFC 2617), not percent-decoded.
+                realm = Some(match param.value {
+                    Cow::Borrowed(b) => {
+                        Cow::Borrowed(core::str::from_utf8(b).map_err(|_| Error::Malformed {
+                            what: "realm (not UTF-8)",
+                        })?)
+                    }
+                    Cow::Owned(_) => return Err(Error::Malformed { what: "realm" }),
+                });
             } else {
                 params.push(param);
             }
