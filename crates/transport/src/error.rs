@@ -7,6 +7,61 @@ use std::time::Duration;
 
 use crate::policy::PolicyError;
 
+/// An error of the protocol cores: what the provider answered, or a message
+/// that could not be built or read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// From `sansauth-oauth1` (signing, a credentials response).
+    OAuth1(sansauth_oauth1::Error),
+    /// From `sansauth-oauth2` (a token response, an OAuth error response).
+    OAuth2(sansauth_oauth2::Error),
+}
+
+impl ProtocolError {
+    /// The core's stable code (for an OAuth 2 error response, the provider's
+    /// `error` code).
+    #[must_use]
+    pub fn code(&self) -> &str {
+        match self {
+            Self::OAuth1(e) => e.code(),
+            Self::OAuth2(e) => e.code(),
+        }
+    }
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OAuth1(e) => e.fmt(f),
+            Self::OAuth2(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ProtocolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::OAuth1(e) => Some(e),
+            Self::OAuth2(e) => Some(e),
+        }
+    }
+}
+
+/// Why the user has to authorize the application again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReauthorizationReason {
+    /// The store holds no tokens for the account.
+    NoStoredTokens,
+    /// The access token is no longer accepted and there is no refresh token.
+    NoRefreshToken,
+    /// The provider refused the refresh token (`invalid_grant`, RFC 6749
+    /// §5.2): revoked, expired, or already used. The stored tokens were left
+    /// as they were.
+    RefreshRefused(sansauth_oauth2::error::ErrorResponse),
+}
+
 /// What went wrong, with the HTTP client's own failure (`E`) kept apart from
 /// everything else.
 ///
@@ -18,6 +73,17 @@ use crate::policy::PolicyError;
 pub enum Error<E = Infallible> {
     /// The HTTP client could not send the request or read the response.
     Http(E),
+    /// The protocol failed: the provider answered with an error, or a message
+    /// could not be built or read.
+    Protocol(ProtocolError),
+    /// The user must authorize the application again (run the authorization
+    /// flow and start a new session with its tokens).
+    ReauthorizationNeeded(ReauthorizationReason),
+    /// New tokens arrived (a refresh) but could not be stored, so they were
+    /// not used: the store still holds the previous tokens. The session keeps
+    /// the new ones in memory and stores them before its next request; fix
+    /// the store (disk full, permissions) and retry.
+    TokensNotStored(Box<Error>),
     /// The URL was refused before anything was sent.
     Policy(PolicyError),
     /// Waiting ran out of time.
@@ -61,9 +127,12 @@ pub enum Error<E = Infallible> {
 impl<E> Error<E> {
     /// A stable, machine-readable code.
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             Self::Http(_) => "http",
+            Self::Protocol(e) => e.code(),
+            Self::ReauthorizationNeeded(_) => "reauthorization_needed",
+            Self::TokensNotStored(_) => "tokens_not_stored",
             Self::Policy(e) => e.code(),
             Self::Timeout { .. } => "timeout",
             Self::Io { .. } => "io",
@@ -85,6 +154,9 @@ impl Error<Infallible> {
     pub fn widen<E>(self) -> Error<E> {
         match self {
             Self::Http(never) => match never {},
+            Self::Protocol(e) => Error::Protocol(e),
+            Self::ReauthorizationNeeded(r) => Error::ReauthorizationNeeded(r),
+            Self::TokensNotStored(inner) => Error::TokensNotStored(inner),
             Self::Policy(e) => Error::Policy(e),
             Self::Timeout { waiting_for, after } => Error::Timeout { waiting_for, after },
             Self::Io { doing, source } => Error::Io { doing, source },
@@ -100,6 +172,26 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Http(e) => write!(f, "http client: {e}"),
+            Self::Protocol(e) => e.fmt(f),
+            Self::ReauthorizationNeeded(reason) => {
+                f.write_str("the user must authorize the application again: ")?;
+                match reason {
+                    ReauthorizationReason::NoStoredTokens => {
+                        f.write_str("no tokens are stored for this account")
+                    }
+                    ReauthorizationReason::NoRefreshToken => {
+                        f.write_str("the access token is refused and there is no refresh token")
+                    }
+                    ReauthorizationReason::RefreshRefused(r) => {
+                        write!(f, "the provider refused the refresh token ({r})")
+                    }
+                }
+            }
+            Self::TokensNotStored(inner) => write!(
+                f,
+                "refreshed tokens could not be stored, so they were not used (the store keeps \
+                 the previous ones): {inner}"
+            ),
             Self::Policy(e) => e.fmt(f),
             Self::Timeout { waiting_for, after } => {
                 write!(f, "gave up waiting for {waiting_for} after {after:?}")
@@ -129,10 +221,24 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Http(e) => Some(e),
+            Self::Protocol(e) => Some(e),
+            Self::TokensNotStored(inner) => Some(&**inner),
             Self::Policy(e) => Some(e),
             Self::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+impl<E> From<sansauth_oauth1::Error> for Error<E> {
+    fn from(e: sansauth_oauth1::Error) -> Self {
+        Self::Protocol(ProtocolError::OAuth1(e))
+    }
+}
+
+impl<E> From<sansauth_oauth2::Error> for Error<E> {
+    fn from(e: sansauth_oauth2::Error) -> Self {
+        Self::Protocol(ProtocolError::OAuth2(e))
     }
 }
 

@@ -101,6 +101,7 @@ pub mod client;
 pub mod error;
 pub mod policy;
 pub mod receiver;
+pub mod session;
 pub mod store;
 
 pub use error::Error;
