@@ -1011,7 +1011,8 @@ impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            // The query may carry a PLAINTEXT signature, which is the secrets.
+            .field("url", &self.url.split('?').next().unwrap_or_default())
             .field(
                 "authorization",
                 &self.authorization.as_ref().map(|_| "[redacted]"),
@@ -1252,6 +1253,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn parts_from_header_pairs_and_debug_without_secrets() {
+        let headers = [
+            ("Authorization", "Bearer x"),
+            ("authorization", "OAuth oauth_nonce=\"n\""),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
+        let parts = RequestParts::from_headers("POST", "http://a.example/", &headers, b"a=1");
+        assert_eq!(parts.authorization, Some("OAuth oauth_nonce=\"n\""));
+        assert_eq!(
+            parts.content_type,
+            Some("application/x-www-form-urlencoded")
+        );
+
+        let cs = ConsumerSecret::new("hunter2");
+        let signer = Signer::new(SignatureMethod::Plaintext, "ck", &cs, None).unwrap();
+        let signed = signer
+            .sign(
+                &RequestParts::new("GET", "https://a.example/p"),
+                &ProtocolParams::untimed(),
+                Placement::Query,
+            )
+            .unwrap();
+        assert!(signed.url().contains("oauth_signature=hunter2%26"));
+        let shown = alloc::format!("{signed:?} {signer:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        // PLAINTEXT may go without timestamp and nonce; HMAC may not.
+        let hmac = Signer::new(SignatureMethod::HmacSha1, "ck", &cs, None).unwrap();
+        assert_eq!(
+            hmac.sign(
+                &RequestParts::new("GET", "https://a.example/p"),
+                &ProtocolParams::untimed(),
+                Placement::Header
+            )
+            .unwrap_err(),
+            Error::MissingParameter {
+                name: "oauth_nonce"
+            }
+        );
     }
 
     #[cfg(feature = "std")]
