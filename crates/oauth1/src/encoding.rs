@@ -151,6 +151,91 @@ fn is_canonical(raw: &[u8]) -> bool {
     true
 }
 
+/// Splits a query or `application/x-www-form-urlencoded` body into its
+/// pairs in one pass, checking as it goes whether each name and value is
+/// already in its §3.6 encoding (then it is borrowed); `emit` gets each pair
+/// in that encoding. Empty pieces between `&`s are skipped; `+` is a space.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for a `%` not followed by two hex digits.
+pub(crate) fn split_form<'a>(
+    raw: &'a [u8],
+    mut emit: impl FnMut(Cow<'a, [u8]>, Cow<'a, [u8]>),
+) -> Result<(), Error> {
+    let mut start = 0;
+    let mut eq: Option<usize> = None;
+    // Whether the name, and the value, are canonical so far.
+    let (mut name_ok, mut value_ok) = (true, true);
+    let mut i = 0;
+    loop {
+        let b = raw.get(i).copied();
+        match b {
+            Some(b) if unreserved(b) => {
+                i += 1;
+                continue;
+            }
+            Some(b'%') => {
+                let ok = match (raw.get(i + 1), raw.get(i + 2)) {
+                    (Some(&h), Some(&l)) => match (upper_hex_value(h), upper_hex_value(l)) {
+                        (Some(h), Some(l)) => !unreserved(h << 4 | l),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if ok {
+                    i += 3;
+                    continue;
+                }
+            }
+            Some(b'=') if eq.is_none() => {
+                eq = Some(i);
+                i += 1;
+                continue;
+            }
+            Some(b'&') | None => {
+                if i > start {
+                    let piece = raw.get(start..i).unwrap_or_default();
+                    let (name, value) = match eq {
+                        Some(e) => (
+                            raw.get(start..e).unwrap_or_default(),
+                            raw.get(e + 1..i).unwrap_or_default(),
+                        ),
+                        None => (piece, &[][..]),
+                    };
+                    let name = if name_ok {
+                        Cow::Borrowed(name)
+                    } else {
+                        canonical(name, true)?
+                    };
+                    let value = if value_ok {
+                        Cow::Borrowed(value)
+                    } else {
+                        canonical(value, true)?
+                    };
+                    emit(name, value);
+                }
+                if b.is_none() {
+                    return Ok(());
+                }
+                i += 1;
+                start = i;
+                eq = None;
+                (name_ok, value_ok) = (true, true);
+                continue;
+            }
+            Some(_) => {}
+        }
+        // Anything else is not canonical: the part it is in gets re-encoded.
+        if eq.is_none() {
+            name_ok = false;
+        } else {
+            value_ok = false;
+        }
+        i += 1;
+    }
+}
+
 /// A still-encoded name or value from a query, form body or header, in its
 /// §3.6 encoding: borrowed when it already is exactly that (the usual case),
 /// otherwise decoded (`+` is a space with `plus_is_space`) and encoded again.
@@ -274,6 +359,45 @@ mod tests {
         assert_eq!(canonical(b"a+b", false).as_deref(), Ok(&b"a%2Bb"[..]));
         assert!(canonical(b"%F", false).is_err());
         assert!(canonical(b"%zz", false).is_err());
+    }
+
+    #[test]
+    fn one_pass_split_agrees_with_splitting_then_encoding() {
+        for raw in [
+            &b""[..],
+            b"&&",
+            b"a",
+            b"a=",
+            b"=b",
+            b"a=b=c&d",
+            b"a+b=c+d&%41=%7e",
+            b"x=%2A%2a&y=*",
+            b"n%20=v%20&%E2%82%AC=%e2%82%ac",
+            b"a=%2",
+            b"a=%&b=1",
+        ] {
+            let mut got = Vec::new();
+            let one_pass = split_form(raw, |n, v| got.push((n.into_owned(), v.into_owned())));
+            let mut want = Vec::new();
+            let two_pass: Result<(), Error> = raw
+                .split(|&b| b == b'&')
+                .filter(|p| !p.is_empty())
+                .try_for_each(|p| {
+                    let (n, v) = match p.iter().position(|&b| b == b'=') {
+                        Some(i) => (&p[..i], &p[i + 1..]),
+                        None => (p, &[][..]),
+                    };
+                    want.push((
+                        canonical(n, true)?.into_owned(),
+                        canonical(v, true)?.into_owned(),
+                    ));
+                    Ok(())
+                });
+            assert_eq!(one_pass.is_ok(), two_pass.is_ok(), "{raw:?}");
+            if one_pass.is_ok() {
+                assert_eq!(got, want, "{raw:?}");
+            }
+        }
     }
 
     #[test]

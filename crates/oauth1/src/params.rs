@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::Error;
-use crate::encoding::{canonical, decode_text, encode_cow, put_encoded};
+use crate::encoding::{canonical, decode_text, encode_cow, put_encoded, split_form};
 use crate::sink::Sink;
 
 /// One parameter, name and value in their §3.6 encodings.
@@ -126,20 +126,7 @@ impl<'a> ParamList<'a> {
     /// Adds the pairs of a query or `application/x-www-form-urlencoded` body
     /// (`+` is a space; empty pieces between `&`s are skipped).
     pub(crate) fn add_form(&mut self, raw: &'a [u8]) -> Result<(), Error> {
-        for piece in raw.split(|&b| b == b'&') {
-            if piece.is_empty() {
-                continue;
-            }
-            let (name, value) = match piece.iter().position(|&b| b == b'=') {
-                Some(i) => (piece.get(..i), piece.get(i + 1..)),
-                None => (Some(piece), Some(&[][..])),
-            };
-            self.push(Param {
-                name: canonical(name.unwrap_or_default(), true)?,
-                value: canonical(value.unwrap_or_default(), true)?,
-            });
-        }
-        Ok(())
+        split_form(raw, |name, value| self.push(Param { name, value }))
     }
 
     /// Writes the normalized parameters (§3.4.1.3.2) of a sorted list:
