@@ -3,9 +3,9 @@
 //! [`HttpResponse`], with the client's own error type.
 //!
 //! A closure is a client (blanket impls), so a test or a one-off integration
-//! needs no new type. The adapters here ([`ReqwestClient`],
-//! [`ReqwestBlockingClient`], [`UreqClient`], each behind the feature of the
-//! same name) never follow redirects, cap the response body and enforce
+//! needs no new type. The adapters here (`ReqwestClient`,
+//! `ReqwestBlockingClient`, `UreqClient`, behind the features `reqwest`,
+//! `reqwest-blocking` and `ureq`) never follow redirects, cap the response body and enforce
 //! connect and overall timeouts, all set in one [`ClientOptions`].
 //!
 //! A client that is not an adapter here gets none of that for free: when you

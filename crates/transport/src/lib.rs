@@ -9,14 +9,73 @@
 //!
 //! - [`client`]: the [`HttpClient`](client::HttpClient) and
 //!   [`AsyncHttpClient`](client::AsyncHttpClient) traits, and adapters over
-//!   reqwest (features `reqwest`, `reqwest-blocking`) and ureq (`ureq`).
+//!   reqwest (features `reqwest`, `reqwest-blocking`) and ureq (`ureq`), all
+//!   with redirects off, a body cap and timeouts ([`client::ClientOptions`]).
 //! - [`policy`]: plain `http://` is refused unless the host is loopback or the
 //!   caller sets `allow_insecure_http`.
-//! - [`receiver`]: catch the authorization redirect on a loopback port.
+//! - [`receiver`]: catch the authorization redirect on a loopback port
+//!   (RFC 8252 §7.3).
 //! - [`browser`]: open the authorization page (feature `webbrowser`), or print it.
+//! - [`exchange`]: send any exchange of the OAuth 2 core (token, revocation,
+//!   ...) over a client.
+//! - [`session`]: [`OAuth1Session`](session::OAuth1Session) signs every
+//!   request; [`OAuth2Session`](session::OAuth2Session) and
+//!   [`AsyncOAuth2Session`](session::AsyncOAuth2Session) attach the bearer
+//!   token, refresh it (one refresh in flight at a time) and store new tokens
+//!   before using them.
 //! - [`store`]: keep token sets between runs, in memory or in files.
 //! - [`Error`]: the one error type; the HTTP client's failure stays apart as
-//!   [`Error::Http`].
+//!   [`Error::Http`], the protocol's as [`Error::Protocol`].
+//!
+//! # Example: authorization code on loopback, then a session
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use sansauth_oauth2::client::Client;
+//! use sansauth_oauth2::tokens::TokenSet;
+//! use sansauth_oauth2::types::{ClientSecret, RedirectUri, Scope};
+//! use sansauth_oauth2::url::Url;
+//! use sansauth_transport::client::{ClientOptions, UreqClient};
+//! use sansauth_transport::receiver::{LoopbackReceiver, ReceiverOptions};
+//! use sansauth_transport::session::{OAuth2Options, OAuth2Session};
+//! use sansauth_transport::store::FileTokenStore;
+//! use sansauth_transport::{browser, exchange};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let oauth = Client::new("my-client-id")
+//!     .with_secret(ClientSecret::new("my-client-secret"))
+//!     .with_authorization_endpoint(Url::parse("https://provider.example/authorize")?)
+//!     .with_token_endpoint(Url::parse("https://provider.example/token")?);
+//! let http = UreqClient::new(ClientOptions::default()); // feature `ureq-rustls` for https
+//!
+//! // 1. Listen on loopback, send the user to the provider (state + PKCE S256).
+//! let receiver = LoopbackReceiver::bind(ReceiverOptions::default())?;
+//! let mut rng = sansauth_oauth2::rand_core::OsRng;
+//! let (request, pending) = oauth.authorization_request(
+//!     &mut rng,
+//!     Some(RedirectUri::new(receiver.redirect_uri())),
+//!     vec![Scope::new("read")],
+//! )?;
+//! browser::open_in_browser(request.to_url()?.as_str());
+//!
+//! // 2. The browser comes back; the core checks `state`.
+//! let callback = receiver.wait(Duration::from_secs(300))?;
+//! let code = pending.read_callback(callback.url())?;
+//!
+//! // 3. Redeem the code, store the tokens, and use them.
+//! let token_request = pending.into_token_request(&oauth, code);
+//! let response = exchange::run(&http, &token_request, false)?;
+//! let tokens = TokenSet::from_response(response, sansauth_oauth1::unix_now());
+//! let store = FileTokenStore::new("/home/me/.config/my-app/tokens");
+//! let session = OAuth2Session::start(http, oauth, store, "me", tokens, OAuth2Options::default())?;
+//! let me = session.send(http::Request::get("https://api.provider.example/me").body(Vec::new())?)?;
+//! println!("{}", String::from_utf8_lossy(me.body()));
+//!
+//! // A later run: `OAuth2Session::open(http, oauth, store, "me", options)`.
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Plugging in any HTTP client
 //!
@@ -92,13 +151,24 @@
 //!
 //! # Features
 //!
-//! None is on by default. `reqwest` (async adapter), `reqwest-blocking`,
-//! `ureq`, `ureq-rustls` (ureq with rustls and the `ring` provider), and
-//! `webbrowser`.
+//! None is on by default; without any, the crate has the traits, the
+//! receiver, the stores and the sessions, and pulls in no HTTP client.
+//!
+//! | feature | adds | pulls in |
+//! | --- | --- | --- |
+//! | `reqwest` | `client::ReqwestClient` (async) | reqwest without TLS (enable a reqwest TLS feature yourself), hyper, tokio |
+//! | `reqwest-blocking` | `client::ReqwestBlockingClient` | reqwest's blocking client |
+//! | `ureq` | `client::UreqClient` (blocking) | ureq without TLS |
+//! | `ureq-rustls` | TLS for `UreqClient` | rustls with `ring`, webpki roots (a C compiler, no cmake) |
+//! | `webbrowser` | [`browser::open_in_browser`] opens the browser | webbrowser |
+//!
+//! The sessions always depend on tokio's `sync` primitives (no runtime):
+//! [`session::AsyncOAuth2Session`] works on any executor.
 
 pub mod browser;
 pub mod client;
 pub mod error;
+pub mod exchange;
 pub mod policy;
 pub mod receiver;
 pub mod session;

@@ -158,6 +158,7 @@ impl LoopbackReceiver {
         let (tx, rx) = mpsc::channel();
         let shared = Arc::new(Shared {
             path: self.options.path.clone(),
+            redirect_uri: self.redirect_uri.clone(),
             delivered: AtomicBool::new(false),
             in_flight: AtomicUsize::new(0),
             read_timeout: self.options.connection_timeout,
@@ -191,21 +192,36 @@ impl LoopbackReceiver {
 /// code.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Callback {
+    url: String,
     query: String,
     params: Vec<(String, String)>,
 }
 
 impl Callback {
-    /// Parses a raw query (without `?`).
+    /// The callback that reached `redirect_uri` with `query` (without `?`).
     #[must_use]
-    pub fn from_query(query: &str) -> Self {
+    pub fn new(redirect_uri: &str, query: &str) -> Self {
         let params = url::form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        let url = if query.is_empty() {
+            redirect_uri.to_owned()
+        } else {
+            format!("{redirect_uri}?{query}")
+        };
         Self {
+            url,
             query: query.to_owned(),
             params,
         }
+    }
+
+    /// The full callback URL (the redirect URI and the query): what the OAuth
+    /// 2 core's `PendingAuthorization::read_callback` and the OAuth 1 core's
+    /// `flow::parse_callback` read.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The raw query, exactly as the browser sent it (without `?`): hand it to
@@ -248,6 +264,7 @@ impl fmt::Debug for Callback {
 
 struct Shared {
     path: String,
+    redirect_uri: String,
     delivered: AtomicBool,
     in_flight: AtomicUsize,
     read_timeout: Duration,
@@ -368,7 +385,7 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared, tx: &mpsc::Sender<C
         );
         return;
     }
-    let callback = Callback::from_query(query);
+    let callback = Callback::new(&shared.redirect_uri, query);
     if shared
         .delivered
         .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
@@ -498,7 +515,11 @@ mod tests {
 
     #[test]
     fn callback_decodes_and_keeps_the_raw_query() {
-        let c = Callback::from_query("code=a%2Fb&state=s+1&state=second");
+        let c = Callback::new("http://127.0.0.1:1/cb", "code=a%2Fb&state=s+1&state=second");
+        assert_eq!(
+            c.url(),
+            "http://127.0.0.1:1/cb?code=a%2Fb&state=s+1&state=second"
+        );
         assert_eq!(c.query(), "code=a%2Fb&state=s+1&state=second");
         assert_eq!(c.get("code"), Some("a/b"));
         assert_eq!(c.get("state"), Some("s 1"));
