@@ -23,7 +23,11 @@ const MALFORMED_URL: Error = Error::Malformed { what: "URL" };
 impl<'a> Url<'a> {
     /// Reads an absolute URL (`scheme://authority/path?query#fragment`).
     pub(crate) fn parse(url: &'a str) -> Result<Self, Error> {
-        let (scheme, rest) = url.split_once("://").ok_or(MALFORMED_URL)?;
+        // Byte scans: this runs on every signature and verification.
+        let bytes = url.as_bytes();
+        let colon = bytes.iter().position(|&b| b == b':').ok_or(MALFORMED_URL)?;
+        let (scheme, rest) = url.split_at(colon);
+        let rest = rest.strip_prefix("://").ok_or(MALFORMED_URL)?;
         let scheme_ok = scheme
             .bytes()
             .next()
@@ -34,12 +38,20 @@ impl<'a> Url<'a> {
         if !scheme_ok {
             return Err(MALFORMED_URL);
         }
-        let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
-        let (rest, query) = match rest.split_once('?') {
-            Some((r, q)) => (r, Some(q)),
-            None => (rest, None),
-        };
-        let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+        let authority_end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
+        let (authority, after) = rest.split_at(authority_end);
+        let path_end = after
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(after.len());
+        let (path, after) = after.split_at(path_end);
+        let query = after.strip_prefix('?').map(|q| {
+            let end = q.bytes().position(|b| b == b'#').unwrap_or(q.len());
+            q.get(..end).unwrap_or_default()
+        });
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
         let (host, port) = if host_port.starts_with('[') {
             let end = host_port.find(']').ok_or(MALFORMED_URL)?;
@@ -183,6 +195,16 @@ mod tests {
             base_string_uri("http://[::1]:8080/x?y").unwrap(),
             "http://[::1]:8080/x"
         );
+    }
+
+    #[test]
+    fn query_and_fragment_are_told_apart() {
+        let u = Url::parse("http://a.example/p#frag?x").unwrap();
+        assert_eq!((u.path, u.query), ("/p", None));
+        let u = Url::parse("http://a.example?x=1#y").unwrap();
+        assert_eq!((u.host, u.path, u.query), ("a.example", "", Some("x=1")));
+        let u = Url::parse("http://a.example/p?").unwrap();
+        assert_eq!(u.query, Some(""));
     }
 
     #[test]
