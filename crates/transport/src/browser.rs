@@ -26,3 +26,15 @@ pub fn open_in_browser(url: &str) -> Opened {
     eprintln!("Open this address in your browser to continue:\n\n    {url}\n");
     Opened::Printed
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(not(feature = "webbrowser"))]
+    #[test]
+    fn without_the_feature_the_url_is_printed() {
+        assert_eq!(
+            super::open_in_browser("https://provider.example/authorize?state=s"),
+            super::Opened::Printed
+        );
+    }
+}

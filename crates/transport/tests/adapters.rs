@@ -179,62 +179,52 @@ fn plain_http_to_a_remote_host_is_refused_before_sending() {
     }
 }
 
-/// hyper 1, plugged in by hand as the crate docs show: no adapter involved.
+/// hyper 1, plugged in by hand exactly as the crate docs show.
 mod hyper_client {
     use http_body_util::{BodyExt as _, Full, Limited};
+    use hyper::body::Bytes;
     use sansauth_transport::client::{AsyncHttpClient, HttpRequest, HttpResponse};
+    use std::io::Error as IoError;
 
-    type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-    #[derive(Debug)]
-    pub(super) struct HyperError(pub(super) BoxError);
-
-    impl std::fmt::Display for HyperError {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-
-    impl std::error::Error for HyperError {}
-
-    #[derive(Debug)]
+    /// hyper 1 over plain TCP, one connection per request, bodies capped at 1 MiB.
     pub(super) struct Hyper;
 
-    impl Hyper {
-        async fn call(&self, request: HttpRequest) -> Result<HttpResponse, BoxError> {
-            let authority = request.uri().authority().ok_or("no host")?.clone();
+    impl AsyncHttpClient for Hyper {
+        type Error = IoError;
+
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, IoError> {
+            let authority = request
+                .uri()
+                .authority()
+                .cloned()
+                .ok_or(IoError::other("no host"))?;
             let port = authority.port_u16().unwrap_or(80);
             let tcp = tokio::net::TcpStream::connect((authority.host(), port)).await?;
             let io = hyper_util::rt::TokioIo::new(tcp);
-            let (mut sender, connection) = hyper::client::conn::http1::handshake(io).await?;
+            let (mut sender, connection) = hyper::client::conn::http1::handshake(io)
+                .await
+                .map_err(IoError::other)?;
             tokio::spawn(connection);
             let (mut parts, body) = request.into_parts();
-            // hyper sends the URI as given: use the origin form (`/path?query`).
+            // hyper sends the URI as given: use the origin form (`/path?query`), and a Host.
             parts.uri = parts
                 .uri
                 .path_and_query()
                 .map_or("/", |p| p.as_str())
-                .parse()?;
-            parts
-                .headers
-                .insert(http::header::HOST, authority.as_str().parse()?);
-            let response = sender
-                .send_request(http::Request::from_parts(
-                    parts,
-                    Full::new(hyper::body::Bytes::from(body)),
-                ))
-                .await?;
+                .parse()
+                .map_err(IoError::other)?;
+            parts.headers.insert(
+                http::header::HOST,
+                authority.as_str().parse().map_err(IoError::other)?,
+            );
+            let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+            let response = sender.send_request(request).await.map_err(IoError::other)?;
             let (parts, body) = response.into_parts();
-            let bytes = Limited::new(body, 1 << 20).collect().await?.to_bytes();
-            Ok(http::Response::from_parts(parts, bytes.to_vec()))
-        }
-    }
-
-    impl AsyncHttpClient for Hyper {
-        type Error = HyperError;
-
-        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HyperError> {
-            self.call(request).await.map_err(HyperError)
+            let body = Limited::new(body, 1 << 20)
+                .collect()
+                .await
+                .map_err(IoError::other)?;
+            Ok(http::Response::from_parts(parts, body.to_bytes().to_vec()))
         }
     }
 }
@@ -281,9 +271,5 @@ async fn a_hand_plugged_hyper_client_works_through_the_trait() {
     )
     .await
     .unwrap_err();
-    let io = err
-        .0
-        .downcast_ref::<std::io::Error>()
-        .map(std::io::Error::kind);
-    assert_eq!(io, Some(std::io::ErrorKind::ConnectionRefused), "{err}");
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{err}");
 }

@@ -515,3 +515,98 @@ fn the_refresh_skew_is_the_callers() {
     assert_eq!(eager.send(api(&server)).unwrap().body(), b"hello a1");
     assert_eq!(provider.refresh_requests.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn exchange_run_sends_a_core_exchange_and_reads_its_answer() {
+    let server = Server::start(|seen| {
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(&seen.body)
+            .into_owned()
+            .collect();
+        assert!(form.contains(&("grant_type".to_owned(), "authorization_code".to_owned())));
+        assert!(form.contains(&("code".to_owned(), "c0de".to_owned())));
+        Reply::new(
+            200,
+            &[("content-type", "application/json")],
+            br#"{"access_token":"a0","token_type":"Bearer","expires_in":60,"refresh_token":"r0"}"#,
+        )
+    });
+    let oauth = oauth_client(&server);
+    let exchange = oauth.exchange_code(
+        sansauth_oauth2::types::AuthorizationCode::new("c0de"),
+        None,
+        None,
+    );
+    let http = UreqClient::new(ClientOptions::default());
+    let response = sansauth_transport::exchange::run(&http, &exchange, false).unwrap();
+    assert_eq!(response.access_token.secret(), "a0");
+    assert_eq!(response.refresh_token.unwrap().secret(), "r0");
+
+    // The same exchange to a plain-http remote endpoint is refused before sending.
+    let remote = Client::new("app")
+        .with_token_endpoint(Url::parse("http://provider.example/token").unwrap());
+    let exchange = remote.exchange_code(
+        sansauth_oauth2::types::AuthorizationCode::new("c0de"),
+        None,
+        None,
+    );
+    let err = sansauth_transport::exchange::run(&http, &exchange, false).unwrap_err();
+    assert_eq!(err.code(), "insecure_http");
+}
+
+#[test]
+fn the_async_session_also_stops_at_invalid_grant_and_store_failures() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // invalid_grant: reauthorization, tokens untouched.
+    let provider = Provider::new(&[], &[]);
+    let server = start(&provider);
+    let session = AsyncOAuth2Session::start(
+        ReqwestClient::new(ClientOptions::default()).unwrap(),
+        oauth_client(&server),
+        MemoryTokenStore::new(),
+        "alice",
+        tokens("a0", Some("r0"), EXPIRED),
+        OAuth2Options::default(),
+    )
+    .unwrap();
+    let err = runtime.block_on(session.send(api(&server))).unwrap_err();
+    assert_eq!(err.code(), "reauthorization_needed");
+    let stored = session.store().load("alice").unwrap().unwrap();
+    assert_eq!(refresh_of(&stored).as_deref(), Some("r0"));
+
+    // A store that refuses the rotated set: reported, old set kept, nothing used.
+    let provider = Provider::new(&["r0"], &[]);
+    let server = start(&provider);
+    let failing = Arc::new(AtomicBool::new(false));
+    let store = MemoryTokenStore::new().with_write_hook({
+        let failing = Arc::clone(&failing);
+        move |_: &str, stage| {
+            if failing.load(Ordering::SeqCst) && stage == WriteStage::Start {
+                Err(std::io::Error::other("read-only file system"))
+            } else {
+                Ok(())
+            }
+        }
+    });
+    let session = AsyncOAuth2Session::start(
+        ReqwestClient::new(ClientOptions::default()).unwrap(),
+        oauth_client(&server),
+        store,
+        "alice",
+        tokens("a0", Some("r0"), EXPIRED),
+        OAuth2Options::default(),
+    )
+    .unwrap();
+    failing.store(true, Ordering::SeqCst);
+    let err = runtime.block_on(session.send(api(&server))).unwrap_err();
+    assert_eq!(err.code(), "tokens_not_stored");
+    let stored = session.store().load("alice").unwrap().unwrap();
+    assert_eq!(refresh_of(&stored).as_deref(), Some("r0"));
+    assert_eq!(provider.api_requests.load(Ordering::SeqCst), 0);
+    failing.store(false, Ordering::SeqCst);
+    let response = runtime.block_on(session.send(api(&server))).unwrap();
+    assert_eq!(response.body(), b"hello a1");
+    assert_eq!(provider.refresh_requests.load(Ordering::SeqCst), 1);
+}
