@@ -140,9 +140,12 @@ impl LoopbackReceiver {
 
     /// Waits for the browser to reach the callback path, at most `timeout`.
     ///
-    /// Requests to any other path (`/favicon.ico`, ...) get a 404 and the
-    /// wait goes on; silent or slow connections are dropped after
-    /// [`ReceiverOptions::connection_timeout`]. The first request to the
+    /// Requests to any other path (`/favicon.ico`, ...) get a 404, and a
+    /// request to the callback path without a query a 400: the wait goes on.
+    /// Silent or slow connections are dropped after
+    /// [`ReceiverOptions::connection_timeout`]. Only `GET` with the answer in
+    /// the query is read (the default `response_mode`); `form_post` and
+    /// fragment responses never reach a server this way. The first request to the
     /// callback path ends the wait: the browser gets a small page (success, or
     /// the provider's error), and its query is returned as is — `state` is
     /// **not** checked here, so a mismatch reaches the caller, who must check it.
@@ -165,10 +168,14 @@ impl LoopbackReceiver {
         });
         loop {
             for listener in &self.listeners {
-                match listener.accept() {
-                    Ok((stream, _)) => spawn_handler(stream, &shared, tx.clone()),
-                    Err(e) if is_transient_accept_error(&e) => {}
-                    Err(e) => return Err(Error::io("accepting a browser connection", e)),
+                // Take every connection that is waiting, then poll again.
+                loop {
+                    match listener.accept() {
+                        Ok((stream, _)) => spawn_handler(stream, &shared, tx.clone()),
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                        Err(e) if is_transient_accept_error(&e) => {}
+                        Err(e) => return Err(Error::io("accepting a browser connection", e)),
+                    }
                 }
             }
             let elapsed = started.elapsed();
@@ -351,12 +358,11 @@ fn spawn_handler(stream: TcpStream, shared: &Arc<Shared>, tx: mpsc::Sender<Callb
 fn handle_connection(mut stream: TcpStream, shared: &Shared, tx: &mpsc::Sender<Callback>) {
     // Accepted sockets may inherit non-blocking mode from the listener.
     if stream.set_nonblocking(false).is_err()
-        || stream.set_read_timeout(Some(shared.read_timeout)).is_err()
         || stream.set_write_timeout(Some(shared.read_timeout)).is_err()
     {
         return;
     }
-    let head = match read_head(&mut stream) {
+    let head = match read_head(&mut stream, Instant::now() + shared.read_timeout) {
         Head::Complete(head) => head,
         Head::TooLarge => {
             respond(
@@ -382,6 +388,20 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared, tx: &mpsc::Sender<C
             &mut stream,
             "405 Method Not Allowed",
             &page("Method not allowed", ""),
+        );
+        return;
+    }
+    if query.is_empty() {
+        // Not a redirect from the provider (someone opened the address by
+        // hand, or a prefetch): keep waiting for the real one.
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            &page(
+                "Waiting for the provider",
+                "This address receives the provider's answer after you sign in. Go back to the \
+                 sign-in page.",
+            ),
         );
         return;
     }
@@ -428,10 +448,16 @@ enum Head {
     Incomplete,
 }
 
-fn read_head(stream: &mut TcpStream) -> Head {
+/// Reads a request head until `deadline` (the whole head, so a client that
+/// trickles bytes cannot hold the connection longer).
+fn read_head(stream: &mut TcpStream, deadline: Instant) -> Head {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0_u8; 1024];
     loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Head::Incomplete;
+        }
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => return Head::Incomplete,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),

@@ -97,12 +97,18 @@ fn a_state_mismatch_is_passed_through_to_the_caller() {
 }
 
 #[test]
-fn other_paths_get_404_and_the_wait_goes_on() {
+fn other_paths_and_bare_visits_are_refused_and_the_wait_goes_on() {
     let receiver = LoopbackReceiver::bind(ReceiverOptions::default()).unwrap();
     let uri = receiver.redirect_uri().to_owned();
     let browser = std::thread::spawn(move || {
         let mut statuses = Vec::new();
-        for path in ["/", "/favicon.ico", "/callback/extra", "/CALLBACK?code=x"] {
+        for path in [
+            "/",
+            "/favicon.ico",
+            "/callback/extra",
+            "/CALLBACK?code=x",
+            "/callback",
+        ] {
             statuses.push(visit(&format!("{}{path}", base(&uri))).status().as_u16());
         }
         statuses.push(visit(&format!("{uri}?code=last")).status().as_u16());
@@ -110,7 +116,7 @@ fn other_paths_get_404_and_the_wait_goes_on() {
     });
     let callback = receiver.wait(WAIT).unwrap();
     assert_eq!(callback.get("code"), Some("last"));
-    assert_eq!(browser.join().unwrap(), vec![404, 404, 404, 404, 200]);
+    assert_eq!(browser.join().unwrap(), vec![404, 404, 404, 404, 400, 200]);
 }
 
 #[test]
@@ -258,4 +264,28 @@ fn ipv6_loopback_when_the_machine_has_it() {
     let callback = receiver.wait(WAIT).unwrap();
     assert_eq!(browser.join().unwrap().status(), 200);
     assert_eq!(callback.get("code"), Some("v6"));
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_request_is_closed() {
+    let mut options = ReceiverOptions::default();
+    options.connection_timeout = Duration::from_millis(200);
+    let receiver = LoopbackReceiver::bind(options).unwrap();
+    let uri = receiver.redirect_uri().to_owned();
+    let port = receiver.port();
+    let browser = std::thread::spawn(move || {
+        // Half a request line, then nothing.
+        let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        slow.write_all(b"GET /callback?co").unwrap();
+        slow.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut rest = Vec::new();
+        let closed = slow.read_to_end(&mut rest).map(|_| rest.is_empty());
+        // The real redirect still gets through afterwards.
+        let page = visit(&format!("{uri}?code=after"));
+        (closed.ok(), page.status())
+    });
+    let callback = receiver.wait(WAIT).unwrap();
+    assert_eq!(callback.get("code"), Some("after"));
+    assert_eq!(browser.join().unwrap(), (Some(true), http::StatusCode::OK));
 }
