@@ -1,6 +1,7 @@
 //! Signing requests: the base string (RFC 5849 §3.4.1), the signature
 //! (§3.4.2–3.4.4) and its placement in the request (§3.5).
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -13,7 +14,7 @@ use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::encoding::{Encode, encoded_len, put_encoded};
+use crate::encoding::{Encode, encode_cow, encoded_len, put_encoded};
 use crate::params::{HeaderParams, Param, ParamList, is_form, is_oauth_scheme};
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 use crate::sink::{Counter, Hashing, Sink};
@@ -502,21 +503,28 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
     })
 }
 
-/// The protocol parameters of one signature, in name order, borrowed.
+/// The protocol parameters of one signature, in name order, each value in
+/// its §3.6 encoding (borrowed unless encoding changed it).
 struct OauthPairs<'a> {
-    pairs: [(&'static str, &'a [u8]); 9],
+    pairs: [(&'static str, Cow<'a, [u8]>); 9],
     len: usize,
 }
 
 impl<'a> OauthPairs<'a> {
-    fn push(&mut self, name: &'static str, value: &'a [u8]) {
+    /// Adds a value that is already encoded.
+    fn push(&mut self, name: &'static str, encoded: Cow<'a, [u8]>) {
         if let Some(slot) = self.pairs.get_mut(self.len) {
-            *slot = (name, value);
+            *slot = (name, encoded);
             self.len += 1;
         }
     }
 
-    fn as_slice(&self) -> &[(&'static str, &'a [u8])] {
+    /// Adds a raw value.
+    fn push_raw(&mut self, name: &'static str, raw: &'a [u8]) {
+        self.push(name, encode_cow(raw));
+    }
+
+    fn as_slice(&self) -> &[(&'static str, Cow<'a, [u8]>)] {
         self.pairs.get(..self.len).unwrap_or_default()
     }
 }
@@ -530,7 +538,10 @@ impl<'a> OauthPairs<'a> {
 pub struct Signer {
     method: SignatureMethod,
     consumer_key: String,
+    /// The consumer key in its §3.6 encoding, computed once.
+    consumer_key_encoded: String,
     token: Option<String>,
+    token_encoded: Option<String>,
     key: Key,
 }
 
@@ -562,7 +573,9 @@ impl Signer {
         Ok(Self {
             method,
             consumer_key: consumer_key.into(),
+            consumer_key_encoded: encoded_string(consumer_key),
             token: token.map(|t| t.token().into()),
+            token_encoded: token.map(|t| encoded_string(t.token())),
             key: Key::from_secrets(method, consumer_secret.secret(), token_secret)?,
         })
     }
@@ -583,7 +596,9 @@ impl Signer {
         Ok(Self {
             method,
             consumer_key: consumer_key.into(),
+            consumer_key_encoded: encoded_string(consumer_key),
             token: token.map(Into::into),
+            token_encoded: token.map(encoded_string),
             key: Key::from_rsa(method, key)?,
         })
     }
@@ -622,7 +637,7 @@ impl Signer {
         hash_buf: &'a mut [u8; 88],
     ) -> Result<OauthPairs<'a>, Error> {
         let mut out = OauthPairs {
-            pairs: [("", &[]); 9],
+            pairs: [const { ("", Cow::Borrowed(&[] as &[u8])) }; 9],
             len: 0,
         };
         if params.body_hash {
@@ -630,15 +645,18 @@ impl Signer {
                 return Err(Error::BodyHashNotAllowed);
             }
             let len = body_hash(self.method, parts.body, hash_buf);
-            out.push("oauth_body_hash", hash_buf.get(..len).unwrap_or_default());
+            out.push_raw("oauth_body_hash", hash_buf.get(..len).unwrap_or_default());
         }
         if let Some(callback) = params.callback {
-            out.push("oauth_callback", callback.as_bytes());
+            out.push_raw("oauth_callback", callback.as_bytes());
         }
-        out.push("oauth_consumer_key", self.consumer_key.as_bytes());
+        out.push(
+            "oauth_consumer_key",
+            Cow::Borrowed(self.consumer_key_encoded.as_bytes()),
+        );
         let plaintext = self.method == SignatureMethod::Plaintext;
         match params.nonce {
-            Some(nonce) => out.push("oauth_nonce", nonce.as_bytes()),
+            Some(nonce) => out.push_raw("oauth_nonce", nonce.as_bytes()),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -646,9 +664,13 @@ impl Signer {
                 });
             }
         }
-        out.push("oauth_signature_method", self.method.as_str().as_bytes());
+        // Method names and decimal digits are unreserved.
+        out.push(
+            "oauth_signature_method",
+            Cow::Borrowed(self.method.as_str().as_bytes()),
+        );
         match params.timestamp {
-            Some(ts) => out.push("oauth_timestamp", format_u64(ts, ts_buf)),
+            Some(ts) => out.push("oauth_timestamp", Cow::Borrowed(format_u64(ts, ts_buf))),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -656,14 +678,14 @@ impl Signer {
                 });
             }
         }
-        if let Some(token) = &self.token {
-            out.push("oauth_token", token.as_bytes());
+        if let Some(token) = &self.token_encoded {
+            out.push("oauth_token", Cow::Borrowed(token.as_bytes()));
         }
         if let Some(verifier) = params.verifier {
-            out.push("oauth_verifier", verifier.as_bytes());
+            out.push_raw("oauth_verifier", verifier.as_bytes());
         }
         if let Some(version) = params.version {
-            out.push("oauth_version", version.as_bytes());
+            out.push_raw("oauth_version", version.as_bytes());
         }
         Ok(out)
     }
@@ -681,7 +703,10 @@ impl Signer {
         let mut list = ParamList::new();
         let url = collect(parts, false, &mut list)?;
         for (name, value) in oauth.as_slice() {
-            list.push(Param::raw(name.as_bytes(), value));
+            list.push(Param {
+                name: Cow::Borrowed(name.as_bytes()),
+                value: Cow::Borrowed(value),
+            });
         }
         list.sort();
         then(&url, &list, &oauth)
@@ -907,6 +932,13 @@ impl Signer {
     }
 }
 
+/// The §3.6 encoding of `text`.
+fn encoded_string(text: &str) -> String {
+    let mut out = String::new();
+    crate::encoding::percent_encode_into(text.as_bytes(), &mut out);
+    out
+}
+
 /// `application/x-www-form-urlencoded`.
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
@@ -959,7 +991,7 @@ fn put_header<S: Sink>(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &str, s
             item(sink, b"oauth_signature", sig.as_bytes(), true);
             sig_done = true;
         }
-        item(sink, name.as_bytes(), value, true);
+        item(sink, name.as_bytes(), value, false);
     }
     if !sig_done {
         item(sink, b"oauth_signature", sig.as_bytes(), true);
@@ -975,7 +1007,7 @@ fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &str, sink: &mut impl Sink) {
         }
         sink.put(name.as_bytes());
         sink.put(b"=");
-        put_encoded(value, sink);
+        sink.put(value);
     }
     sink.put(b"&oauth_signature=");
     put_encoded(sig.as_bytes(), sink);
