@@ -123,8 +123,10 @@ mod rsa_keys {
     pub struct RsaPublicKey(pub(crate) rsa::RsaPublicKey);
 
     impl RsaPublicKey {
-        /// Reads a PEM public key: SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`)
-        /// or PKCS#1 (`BEGIN RSA PUBLIC KEY`).
+        /// Reads a PEM public key: SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`),
+        /// PKCS#1 (`BEGIN RSA PUBLIC KEY`), or the subject key of an X.509
+        /// certificate (`BEGIN CERTIFICATE`, as RSA-SHA1 servers were often
+        /// given; the certificate itself is not checked).
         ///
         /// # Errors
         ///
@@ -133,11 +135,50 @@ mod rsa_keys {
             let pem = pem.trim();
             rsa::RsaPublicKey::from_public_key_pem(pem)
                 .or_else(|_| rsa::RsaPublicKey::from_pkcs1_pem(pem))
+                .ok()
+                .or_else(|| key_of_certificate(pem))
                 .map(Self)
-                .map_err(|_| Error::InvalidKey {
-                    what: "not a PEM RSA public key (SubjectPublicKeyInfo or PKCS#1)",
+                .ok_or(Error::InvalidKey {
+                    what: "not a PEM RSA public key (SubjectPublicKeyInfo, PKCS#1 or certificate)",
                 })
         }
+    }
+
+    /// The subject public key of a PEM X.509 certificate (RFC 5280 §4.1).
+    fn key_of_certificate(pem: &str) -> Option<rsa::RsaPublicKey> {
+        use rsa::pkcs8::der::asn1::AnyRef;
+        use rsa::pkcs8::der::{Decode, Document, Encode, Reader, SliceReader, Tag, TagNumber};
+
+        let (label, doc) = Document::from_pem(pem).ok()?;
+        if label != "CERTIFICATE" {
+            return None;
+        }
+        let mut reader = SliceReader::new(doc.as_bytes()).ok()?;
+        let spki = reader
+            .sequence(|cert| {
+                let spki = cert.sequence(|tbs| {
+                    let version = Tag::ContextSpecific {
+                        constructed: true,
+                        number: TagNumber::N0,
+                    };
+                    if tbs.peek_tag()? == version {
+                        AnyRef::decode(tbs)?;
+                    }
+                    // serialNumber, signature, issuer, validity, subject
+                    for _ in 0..5 {
+                        AnyRef::decode(tbs)?;
+                    }
+                    let spki = AnyRef::decode(tbs)?.to_der()?;
+                    let rest = tbs.remaining_len();
+                    tbs.read_slice(rest)?;
+                    Ok(spki)
+                })?;
+                let rest = cert.remaining_len();
+                cert.read_slice(rest)?;
+                Ok(spki)
+            })
+            .ok()?;
+        rsa::RsaPublicKey::from_public_key_der(&spki).ok()
     }
 }
 

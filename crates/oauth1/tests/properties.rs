@@ -348,6 +348,12 @@ fn rsa_keys_load_from_pkcs8_and_pkcs1() {
     let b = RsaPrivateKey::from_pem(PKCS1).unwrap();
     assert_eq!(a.public_key(), b.public_key());
     assert_eq!(a.public_key(), RsaPublicKey::from_pem(PUBLIC).unwrap());
+    let certificate = include_str!("data/test-rsa-1024.cert.pem");
+    assert_eq!(a.public_key(), RsaPublicKey::from_pem(certificate).unwrap());
+    assert_eq!(
+        RsaPublicKey::from_pem(PKCS8).unwrap_err().code(),
+        "invalid_key"
+    );
     assert_eq!(
         RsaPrivateKey::from_pem("nope").unwrap_err().code(),
         "invalid_key"
