@@ -19,9 +19,9 @@
 //!   [`NonceStore`] (§3.2).
 //! - Headers: [`parse_authorization`]. Errors: [`Error`], each with a stable
 //!   [`code`](Error::code).
-//! - Features: `std` (default) adds [`Signer::sign_http`] for
-//!   `http::Request`, [`Signer::sign_now`], [`Nonce::random`] and
-//!   [`unix_now`]; `rsa` adds the `RSA-SHA*` methods with keys read from PEM.
+//! - Features: `std` (default) adds `Signer::sign_http` for
+//!   `http::Request`, `Signer::sign_now`, `Nonce::random` and
+//!   `unix_now`; `rsa` adds the `RSA-SHA*` methods with keys read from PEM.
 //!
 //! # Signing a request
 //!
@@ -76,7 +76,7 @@
 //! ```
 //!
 //! With the `std` feature, an `http::Request` can be signed directly with
-//! [`Signer::sign_http`]; the `Authorization` value is marked sensitive.
+//! `Signer::sign_http`; the `Authorization` value is marked sensitive.
 //!
 //! # The three legs
 //!

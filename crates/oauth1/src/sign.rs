@@ -24,7 +24,7 @@ use crate::{Error, SignatureMethod};
 /// The parts of an HTTP request that signing reads (RFC 5849 §3.4.1), borrowed.
 ///
 /// For stacks that do not use the `http` crate; with the `std` feature,
-/// [`Signer::sign_http`] takes an `http::Request` instead.
+/// `Signer::sign_http` takes an `http::Request` instead.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct RequestParts<'a> {
