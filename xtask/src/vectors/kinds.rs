@@ -3,6 +3,7 @@
 
 mod oauth1;
 mod oauth2;
+mod provider;
 
 use super::case::{Case, InputResult};
 
@@ -12,6 +13,7 @@ pub(super) fn dispatch(kind: &str, case: &mut Case<'_>) -> Option<InputResult<()
     match family {
         "oauth1" => oauth1::dispatch(name, case),
         "oauth2" => oauth2::dispatch(name, case),
+        "provider" => provider::dispatch(name, case),
         _ => None,
     }
 }
