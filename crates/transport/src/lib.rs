@@ -23,7 +23,8 @@
 //!   [`AsyncOAuth2Session`](session::AsyncOAuth2Session) attach the bearer
 //!   token, refresh it (one refresh in flight at a time) and store new tokens
 //!   before using them.
-//! - [`store`]: keep token sets between runs, in memory or in files.
+//! - [`store`]: keep token sets between runs, in memory or in files (an
+//!   OAuth 2 `TokenSet`, or OAuth 1 credentials as [`store::OAuth1Token`]).
 //! - [`Error`]: the one error type; the HTTP client's failure stays apart as
 //!   [`Error::Http`], the protocol's as [`Error::Protocol`].
 //!

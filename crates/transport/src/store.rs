@@ -47,6 +47,80 @@ pub trait TokenStore<T> {
     fn remove(&self, account: &str) -> Result<(), Error>;
 }
 
+impl<T, S: TokenStore<T> + ?Sized> TokenStore<T> for &S {
+    fn load(&self, account: &str) -> Result<Option<T>, Error> {
+        (**self).load(account)
+    }
+
+    fn save(&self, account: &str, record: &T) -> Result<(), Error> {
+        (**self).save(account, record)
+    }
+
+    fn remove(&self, account: &str) -> Result<(), Error> {
+        (**self).remove(account)
+    }
+}
+
+impl<T, S: TokenStore<T> + ?Sized> TokenStore<T> for Arc<S> {
+    fn load(&self, account: &str) -> Result<Option<T>, Error> {
+        (**self).load(account)
+    }
+
+    fn save(&self, account: &str, record: &T) -> Result<(), Error> {
+        (**self).save(account, record)
+    }
+
+    fn remove(&self, account: &str) -> Result<(), Error> {
+        (**self).remove(account)
+    }
+}
+
+/// OAuth 1 token credentials (RFC 5849 §2.3) in a storable form: the
+/// OAuth 1 core has no serde, so store this and turn it back into
+/// `TokenCredentials` for a session.
+///
+/// `Debug` hides the secret; it is zeroized on drop.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuth1Token {
+    token: String,
+    secret: zeroize::Zeroizing<String>,
+}
+
+impl OAuth1Token {
+    /// The storable form of `credentials`.
+    #[must_use]
+    pub fn from_credentials(credentials: &sansauth_oauth1::TokenCredentials) -> Self {
+        Self {
+            token: credentials.token().to_owned(),
+            secret: zeroize::Zeroizing::new(credentials.secret().secret().to_owned()),
+        }
+    }
+
+    /// The token credentials again.
+    #[must_use]
+    pub fn to_credentials(&self) -> sansauth_oauth1::TokenCredentials {
+        sansauth_oauth1::TokenCredentials::new(
+            self.token.clone(),
+            sansauth_oauth1::TokenSecret::new(self.secret.as_str()),
+        )
+    }
+
+    /// The token (`oauth_token`), which is not secret.
+    #[must_use]
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+impl fmt::Debug for OAuth1Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth1Token")
+            .field("token", &self.token)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
 /// The points of a [`TokenStore::save`] at which a [`WriteHook`] is called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -421,6 +495,34 @@ mod tests {
         assert_eq!(file_name("../x"), "%2E%2E%2Fx.json");
         assert_eq!(file_name("a@b.c"), "a%40b%2Ec.json");
         assert_eq!(file_name("é"), "%C3%A9.json");
+    }
+
+    #[test]
+    fn oauth1_tokens_round_trip_through_a_file_and_hide_the_secret() {
+        let dir = std::env::temp_dir().join(format!("sansauth-store-unit-{}", std::process::id()));
+        let store = FileTokenStore::new(&dir);
+        let credentials = sansauth_oauth1::TokenCredentials::new(
+            "tok",
+            sansauth_oauth1::TokenSecret::new("tok-secret"),
+        );
+        let stored = OAuth1Token::from_credentials(&credentials);
+        assert!(!format!("{stored:?}").contains("tok-secret"));
+        store.save("bob", &stored).unwrap();
+        let back: OAuth1Token = store.load("bob").unwrap().unwrap();
+        assert_eq!(back, stored);
+        let again = back.to_credentials();
+        assert_eq!(again.token(), "tok");
+        assert_eq!(again.secret().secret(), "tok-secret");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn stores_work_through_references_and_arcs() {
+        let store = Arc::new(MemoryTokenStore::<u32>::new());
+        let by_ref: &MemoryTokenStore<u32> = &store;
+        by_ref.save("a", &1).unwrap();
+        assert_eq!(TokenStore::load(&store, "a").unwrap(), Some(1));
+        assert_eq!(TokenStore::load(&by_ref, "a").unwrap(), Some(1));
     }
 
     #[test]
