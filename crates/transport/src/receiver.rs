@@ -26,7 +26,7 @@ use core::fmt;
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -162,7 +162,7 @@ impl LoopbackReceiver {
         let shared = Arc::new(Shared {
             path: self.options.path.clone(),
             redirect_uri: self.redirect_uri.clone(),
-            delivered: AtomicBool::new(false),
+            phase: AtomicU8::new(WAITING),
             in_flight: AtomicUsize::new(0),
             read_timeout: self.options.connection_timeout,
         });
@@ -180,6 +180,16 @@ impl LoopbackReceiver {
             }
             let elapsed = started.elapsed();
             if elapsed >= timeout {
+                // Close the wait, unless a callback was claimed just now: then
+                // its handler is answering the browser and about to send it.
+                if shared
+                    .phase
+                    .compare_exchange(WAITING, CLOSED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err()
+                    && let Ok(callback) = rx.recv_timeout(shared.read_timeout)
+                {
+                    return Ok(callback);
+                }
                 return Err(Error::Timeout {
                     waiting_for: "the browser to reach the redirect URI",
                     after: timeout,
@@ -269,10 +279,16 @@ impl fmt::Debug for Callback {
     }
 }
 
+/// [`Shared::phase`]: no callback yet; a handler claimed the callback; the
+/// wait ended without one.
+const WAITING: u8 = 0;
+const DELIVERED: u8 = 1;
+const CLOSED: u8 = 2;
+
 struct Shared {
     path: String,
     redirect_uri: String,
-    delivered: AtomicBool,
+    phase: AtomicU8,
     in_flight: AtomicUsize,
     read_timeout: Duration,
 }
@@ -406,20 +422,34 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared, tx: &mpsc::Sender<C
         return;
     }
     let callback = Callback::new(&shared.redirect_uri, query);
-    if shared
-        .delivered
-        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-        .is_err()
+    match shared
+        .phase
+        .compare_exchange(WAITING, DELIVERED, Ordering::AcqRel, Ordering::Acquire)
     {
-        respond(
-            &mut stream,
-            "200 OK",
-            &page(
-                "Already done",
-                "This sign-in was already received. You may close this window.",
-            ),
-        );
-        return;
+        Ok(_) => {}
+        Err(DELIVERED) => {
+            respond(
+                &mut stream,
+                "200 OK",
+                &page(
+                    "Already done",
+                    "This sign-in was already received. You may close this window.",
+                ),
+            );
+            return;
+        }
+        Err(_) => {
+            respond(
+                &mut stream,
+                "408 Request Timeout",
+                &page(
+                    "Too late",
+                    "The application stopped waiting for this sign-in. Go back to it and try \
+                     again.",
+                ),
+            );
+            return;
+        }
     }
     let body = match callback.get("error") {
         Some(code) => {

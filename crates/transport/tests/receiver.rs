@@ -289,3 +289,23 @@ fn a_connection_that_never_finishes_its_request_is_closed() {
     assert_eq!(callback.get("code"), Some("after"));
     assert_eq!(browser.join().unwrap(), (Some(true), http::StatusCode::OK));
 }
+
+#[test]
+fn a_callback_after_the_wait_ended_is_told_it_came_too_late() {
+    let receiver = LoopbackReceiver::bind(ReceiverOptions::default()).unwrap();
+    // Connected before the wait, so the wait accepts it; the request comes later.
+    let mut late = TcpStream::connect(("127.0.0.1", receiver.port())).unwrap();
+    let err = receiver.wait(Duration::from_millis(300)).unwrap_err();
+    assert_eq!(err.code(), "timeout");
+    write!(
+        late,
+        "GET /callback?code=late HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    late.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut response = String::new();
+    late.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 408 "), "{response}");
+    assert!(response.contains("stopped waiting"), "{response}");
+}
