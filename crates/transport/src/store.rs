@@ -61,6 +61,20 @@ impl<T, S: TokenStore<T> + ?Sized> TokenStore<T> for &S {
     }
 }
 
+impl<T, S: TokenStore<T> + ?Sized> TokenStore<T> for Box<S> {
+    fn load(&self, account: &str) -> Result<Option<T>, Error> {
+        (**self).load(account)
+    }
+
+    fn save(&self, account: &str, record: &T) -> Result<(), Error> {
+        (**self).save(account, record)
+    }
+
+    fn remove(&self, account: &str) -> Result<(), Error> {
+        (**self).remove(account)
+    }
+}
+
 impl<T, S: TokenStore<T> + ?Sized> TokenStore<T> for Arc<S> {
     fn load(&self, account: &str) -> Result<Option<T>, Error> {
         (**self).load(account)
@@ -523,6 +537,9 @@ mod tests {
         by_ref.save("a", &1).unwrap();
         assert_eq!(TokenStore::load(&store, "a").unwrap(), Some(1));
         assert_eq!(TokenStore::load(&by_ref, "a").unwrap(), Some(1));
+        let boxed: Box<dyn TokenStore<u32> + Send + Sync> = Box::new(MemoryTokenStore::new());
+        boxed.save("b", &2).unwrap();
+        assert_eq!(TokenStore::load(&boxed, "b").unwrap(), Some(2));
     }
 
     #[test]
