@@ -148,6 +148,24 @@ mod tests {
         check_uri(&uri, allow).map_err(|e| e.code())
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_host_or_url_is_judged_without_panic(text in "\\PC{0,80}") {
+            let _ = is_loopback_host(&text);
+            if let Ok(uri) = text.parse::<http::Uri>() {
+                let _ = check_uri(&uri, false);
+            }
+        }
+
+        #[test]
+        fn https_is_allowed_to_any_host(host in "[a-z0-9-]{1,20}(\\.[a-z]{2,5}){0,2}") {
+            let uri: http::Uri = format!("https://{host}/x").parse().unwrap();
+            proptest::prop_assert!(check_uri(&uri, false).is_ok());
+        }
+    }
+
     #[test]
     fn https_is_always_allowed() {
         assert_eq!(check("https://api.example.com/token", false), Ok(()));

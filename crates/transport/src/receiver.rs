@@ -587,6 +587,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn request_heads_and_queries_never_panic(head in "\\PC{0,200}", query in "\\PC{0,200}") {
+            let _ = parse_request_line(&head);
+            let c = Callback::new("http://127.0.0.1:1/cb", &query);
+            proptest::prop_assert_eq!(c.query(), query.as_str());
+            let _ = escape_html(&query);
+        }
+    }
+
     #[test]
     fn html_is_escaped() {
         assert_eq!(

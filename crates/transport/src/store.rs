@@ -503,6 +503,31 @@ fn sync_dir(dir: &Path) -> Result<(), Error> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_file_content_loads_as_an_error_or_a_record(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let dir = tempfile::tempdir().unwrap();
+            let store = FileTokenStore::new(dir.path());
+            fs::write(store.path("p").unwrap(), &bytes).unwrap();
+            let loaded: Result<Option<String>, Error> = store.load("p");
+            let judged = matches!(
+                loaded,
+                Err(Error::StoreCorrupt { .. } | Error::StoreForeign { .. }) | Ok(Some(_))
+            );
+            proptest::prop_assert!(judged, "unexpected outcome");
+        }
+
+        #[test]
+        fn file_names_are_distinct_and_plain(a in "\\PC{1,30}", b in "\\PC{1,30}") {
+            let (fa, fb) = (file_name(&a), file_name(&b));
+            proptest::prop_assert_eq!(a == b, fa == fb);
+            proptest::prop_assert!(fa.bytes().all(|c| c.is_ascii_alphanumeric() || b"%_-.".contains(&c)));
+            proptest::prop_assert!(!fa.starts_with('.'));
+        }
+    }
+
     #[test]
     fn file_names_cannot_escape_the_directory() {
         assert_eq!(file_name("alice"), "alice.json");
@@ -513,8 +538,8 @@ mod tests {
 
     #[test]
     fn oauth1_tokens_round_trip_through_a_file_and_hide_the_secret() {
-        let dir = std::env::temp_dir().join(format!("sansauth-store-unit-{}", std::process::id()));
-        let store = FileTokenStore::new(&dir);
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileTokenStore::new(dir.path());
         let credentials = sansauth_oauth1::TokenCredentials::new(
             "tok",
             sansauth_oauth1::TokenSecret::new("tok-secret"),
@@ -527,7 +552,6 @@ mod tests {
         let again = back.to_credentials();
         assert_eq!(again.token(), "tok");
         assert_eq!(again.secret().secret(), "tok-secret");
-        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
