@@ -6,6 +6,13 @@
 //! test servers), or the caller opted in with `allow_insecure_http`. Some
 //! legacy APIs (for example MapMyFitness API 3.1) only ever spoke plain HTTP:
 //! opting in is how to reach them, knowingly.
+//!
+//! The check runs in each layer that sends: the adapters
+//! ([`ClientOptions::allow_insecure_http`](crate::client::ClientOptions::allow_insecure_http)),
+//! the sessions (`OAuth1Session::allow_insecure_http`,
+//! [`OAuth2Options::allow_insecure_http`](crate::session::OAuth2Options::allow_insecure_http))
+//! and [`exchange::run`](crate::exchange::run). A session over an adapter
+//! needs the opt-in on both.
 
 use core::fmt;
 use std::net::{IpAddr, Ipv6Addr};
