@@ -247,7 +247,10 @@ fn is_invalid_token(response: &HttpResponse) -> bool {
 /// - A refresh answered `invalid_grant` fails with
 ///   [`Error::ReauthorizationNeeded`], the stored tokens untouched.
 ///
-/// Share it between threads by reference (`&`, `Arc`).
+/// Share it between threads by reference (`&`, `Arc`). The one-refresh rule
+/// holds within one session: keep one session per account in a process (two
+/// sessions, or two processes, on the same account each refresh on their
+/// own, and with rotating refresh tokens the slower one is refused).
 #[derive(Debug)]
 pub struct OAuth2Session<C, S> {
     http: C,
