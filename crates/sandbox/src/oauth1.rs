@@ -281,7 +281,7 @@ pub(crate) fn token_credentials(call: &Call<'_>) -> Response<Vec<u8>> {
         },
     );
     drop(state);
-    let user_id = user_id.to_string();
+    let user_id = crate::oauth2::fitbit_user_id(user_id);
     let mut pairs = vec![
         ("oauth_token", token.as_str()),
         ("oauth_token_secret", secret.as_str()),
