@@ -3,7 +3,10 @@
 //! [`Signer`](sansauth_oauth1::Signer), with the profile's quirks applied.
 
 use http::Response;
-use sansauth_oauth1::{ConsumerSecret, Placement, SignatureMethod, Signer, TokenCredentials};
+use sansauth_oauth1::flow::authorize_url;
+use sansauth_oauth1::{
+    ConsumerSecret, Placement, ProtocolParams, SignatureMethod, Signer, TokenCredentials,
+};
 use sansauth_oauth2::client::Client;
 use sansauth_oauth2::error::ErrorResponse;
 use sansauth_oauth2::token::{TokenRequest, TokenResponse};
@@ -138,20 +141,7 @@ impl Profile {
 
     /// The provider's error in its own shape, as an RFC 6749 §5.2 error response.
     pub fn provider_error(&self, body: &[u8]) -> Option<ErrorResponse> {
-        let format = self.oauth2.as_ref().map(|o| o.error_format)?;
-        match format {
-            ErrorFormat::Rfc6749 => None,
-            ErrorFormat::FitbitErrors => {
-                let value: Value = serde_json::from_slice(body).ok()?;
-                let first = value.get("errors")?.as_array()?.first()?;
-                let code = first.get("errorType")?.as_str()?;
-                let mut error = ErrorResponse::new(code);
-                if let Some(message) = first.get("message").and_then(Value::as_str) {
-                    error = error.with_description(message);
-                }
-                Some(error)
-            }
-        }
+        (self.oauth2.as_ref()?.error_format.reader())(body)
     }
 
     /// The signature method the profile names.
@@ -183,6 +173,99 @@ impl Profile {
         Signer::new(method, consumer_key, consumer_secret, token)
             .map_err(|_| Error::UnsupportedSignatureMethod(method.as_str().to_owned()))
     }
+}
+
+impl Profile {
+    /// The resource owner authorization URL (RFC 5849 §2.2) for
+    /// `temporary_token`, with the profile's extra parameters filled in
+    /// (MapMyFitness API 3.1 repeats `oauth_callback` there).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WrongProtocol`] for an OAuth 2 profile, [`Error::UnknownPlaceholder`]
+    /// for a broken template.
+    pub fn oauth1_authorize_url(
+        &self,
+        temporary_token: &str,
+        client_id: &str,
+        callback: &str,
+    ) -> Result<String, Error> {
+        let settings = self.oauth1_settings()?;
+        let vars = Vars {
+            client_id,
+            callback,
+            ..Vars::default()
+        };
+        let extra: Vec<(&str, String)> = settings
+            .authorize_params
+            .iter()
+            .map(|(name, template)| Ok((name.as_str(), expand(template, &vars)?)))
+            .collect::<Result<_, Error>>()?;
+        let extra: Vec<(&str, &str)> = extra
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        authorize_url(
+            settings.authorization_endpoint.as_str(),
+            temporary_token,
+            &extra,
+        )
+        .map_err(Error::OAuth1)
+    }
+
+    /// The protocol parameters of one signature (timestamp and nonce), with
+    /// `oauth_version="1.0"` when the profile sends it.
+    pub fn oauth1_params<'a>(&self, timestamp: u64, nonce: &'a str) -> ProtocolParams<'a> {
+        let params = ProtocolParams::new(timestamp, nonce);
+        if self.oauth1.as_ref().is_some_and(|o| o.send_version) {
+            params.with_version("1.0")
+        } else {
+            params
+        }
+    }
+
+    /// The extra headers of the token calls (RFC 5849 §2.1, §2.3), templated
+    /// with `client_id` (MapMyFitness API 3.1 wants an `Accept` header there).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WrongProtocol`] for an OAuth 2 profile, [`Error::UnknownPlaceholder`]
+    /// for a broken template.
+    pub fn oauth1_token_headers(&self, client_id: &str) -> Result<Vec<(String, String)>, Error> {
+        let vars = Vars {
+            client_id,
+            ..Vars::default()
+        };
+        self.oauth1_settings()?
+            .token_request_headers
+            .iter()
+            .map(|(name, template)| Ok((name.clone(), expand(template, &vars)?)))
+            .collect()
+    }
+}
+
+impl ErrorFormat {
+    /// The function that reads this format's error bodies as RFC 6749 §5.2
+    /// errors; for RFC 6749's own format it finds nothing, since the OAuth 2
+    /// core reads those itself.
+    pub fn reader(self) -> fn(&[u8]) -> Option<ErrorResponse> {
+        match self {
+            Self::Rfc6749 => |_| None,
+            Self::FitbitErrors => read_fitbit_errors,
+        }
+    }
+}
+
+/// Fitbit's `{"errors": [{"errorType": ..., "message": ...}]}`, read as its
+/// first error.
+fn read_fitbit_errors(body: &[u8]) -> Option<ErrorResponse> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let first = value.get("errors")?.as_array()?.first()?;
+    let mut error = ErrorResponse::new(first.get("errorType")?.as_str()?);
+    if let Some(message) = first.get("message").and_then(Value::as_str) {
+        error = error.with_description(message);
+    }
+    Some(error)
 }
 
 impl From<ProfilePlacement> for Placement {

@@ -29,6 +29,8 @@ pub enum Error {
     },
     /// A signature method the OAuth 1 core cannot sign with here.
     UnsupportedSignatureMethod(String),
+    /// The OAuth 1 core refused a value built from the profile.
+    OAuth1(sansauth_oauth1::Error),
 }
 
 impl Error {
@@ -41,6 +43,7 @@ impl Error {
             Self::InvalidBaseUrl(_) => "invalid_base_url",
             Self::WrongProtocol { .. } => "wrong_protocol",
             Self::UnsupportedSignatureMethod(_) => "unsupported_signature_method",
+            Self::OAuth1(e) => e.code(),
         }
     }
 }
@@ -65,6 +68,7 @@ impl fmt::Display for Error {
             Self::WrongProtocol { profile, wanted } => {
                 write!(f, "profile `{profile}` does not speak {wanted}")
             }
+            Self::OAuth1(e) => write!(f, "OAuth 1: {e}"),
             Self::UnsupportedSignatureMethod(name) => write!(
                 f,
                 "signature method `{name}` is not one this build signs with \

@@ -189,7 +189,7 @@ pub struct OAuth2Settings {
     pub error_format: ErrorFormat,
 }
 
-/// The shape of a provider's error bodies.
+/// The shape of a provider's error bodies; [`ErrorFormat::reader`] reads it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorFormat {

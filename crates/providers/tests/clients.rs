@@ -134,3 +134,36 @@ fn the_wrong_protocol_is_an_error() {
         "wrong_protocol"
     );
 }
+
+#[test]
+fn oauth1_quirks_come_from_the_profile() {
+    let profile = builtin::get("mapmyfitness-oauth1").unwrap();
+    let url = profile
+        .oauth1_authorize_url("tok", "ck", "http://127.0.0.1:12345/")
+        .unwrap();
+    assert_eq!(
+        url,
+        "https://www.mapmyfitness.com/oauth/authorize/?oauth_token=tok&oauth_callback=http%3A%2F%2F127.0.0.1%3A12345%2F"
+    );
+    assert_eq!(
+        profile.oauth1_token_headers("ck").unwrap(),
+        [(
+            "Accept".to_owned(),
+            "application/x-www-form-urlencoded".to_owned()
+        )]
+    );
+    assert_eq!(profile.oauth1_params(1, "n").version, Some("1.0"));
+    let fitbit = builtin::get("fitbit-oauth1").unwrap();
+    assert_eq!(
+        fitbit.oauth1_authorize_url("tok", "ck", "oob").unwrap(),
+        "https://www.fitbit.com/oauth/authorize?oauth_token=tok"
+    );
+    assert_eq!(
+        builtin::get("fitbit")
+            .unwrap()
+            .oauth1_token_headers("x")
+            .unwrap_err()
+            .code(),
+        "wrong_protocol"
+    );
+}

@@ -10,12 +10,10 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use sansauth_oauth1::flow::{
-    OUT_OF_BAND, TemporaryCredentialsRequest, TokenCredentialsRequest, authorize_url,
-    parse_callback, parse_credentials_response,
+    OUT_OF_BAND, TemporaryCredentialsRequest, TokenCredentialsRequest, parse_callback,
+    parse_credentials_response,
 };
-use sansauth_oauth1::{
-    ConsumerSecret, Nonce, Placement, ProtocolParams, TokenCredentials, unix_now,
-};
+use sansauth_oauth1::{ConsumerSecret, Nonce, Placement, TokenCredentials, unix_now};
 use sansauth_oauth2::client::Client;
 use sansauth_oauth2::introspection::IntrospectionRequest;
 use sansauth_oauth2::revocation::RevocationRequest;
@@ -24,7 +22,6 @@ use sansauth_oauth2::tokens::TokenSet;
 use sansauth_oauth2::types::{AnyToken, RedirectUri, State};
 use sansauth_providers::Profile;
 use sansauth_providers::api::{fitbit, mapmyfitness31, mapmyfitness71, mapmytracks};
-use sansauth_providers::template::{Vars, expand};
 use sansauth_sandbox::{Sandbox, SandboxConfig};
 use sansauth_transport::client::{
     ClientOptions, HttpClient, HttpRequest, HttpResponse, UreqClient,
@@ -354,13 +351,15 @@ impl<'s> Demo<'s> {
             &callback,
         )
         .with_placement(placement)
-        .sign(
-            &signer,
-            &ProtocolParams::new(unix_now(), nonce.as_str()).with_version("1.0"),
-        )
+        .sign(&signer, &profile.oauth1_params(unix_now(), nonce.as_str()))
         .and_then(sansauth_oauth1::SignedRequest::into_http)
         .map_err(|e| self.failed(e))?;
-        add_headers(&mut request, &settings.token_request_headers, client_id);
+        add_headers(
+            &mut request,
+            &profile
+                .oauth1_token_headers(client_id)
+                .map_err(|e| self.failed(e))?,
+        );
         let response = self.send(request)?;
         let temporary = parse_credentials_response(response.body(), true)
             .map_err(|e| self.failed(e))?
@@ -373,27 +372,9 @@ impl<'s> Demo<'s> {
         ));
 
         self.step("Authorize: the user approves in the browser");
-        let vars = Vars {
-            client_id,
-            callback: &callback,
-            ..Vars::default()
-        };
-        let extra: Vec<(String, String)> = settings
-            .authorize_params
-            .iter()
-            .map(|(k, v)| Ok((k.clone(), expand(v, &vars)?)))
-            .collect::<Result<_, sansauth_providers::Error>>()
+        let url = profile
+            .oauth1_authorize_url(temporary.token(), client_id, &callback)
             .map_err(|e| self.failed(e))?;
-        let extra: Vec<(&str, &str)> = extra
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let url = authorize_url(
-            settings.authorization_endpoint.as_str(),
-            temporary.token(),
-            &extra,
-        )
-        .map_err(|e| self.failed(e))?;
         let verifier = match &receiver {
             Some(receiver) => {
                 let callback_url = self.browse_to_callback(&url, receiver)?;
@@ -429,13 +410,15 @@ impl<'s> Demo<'s> {
         let mut request =
             TokenCredentialsRequest::new(settings.token_credentials_endpoint.as_str(), &verifier)
                 .with_placement(placement)
-                .sign(
-                    &signer,
-                    &ProtocolParams::new(unix_now(), nonce.as_str()).with_version("1.0"),
-                )
+                .sign(&signer, &profile.oauth1_params(unix_now(), nonce.as_str()))
                 .and_then(sansauth_oauth1::SignedRequest::into_http)
                 .map_err(|e| self.failed(e))?;
-        add_headers(&mut request, &settings.token_request_headers, client_id);
+        add_headers(
+            &mut request,
+            &profile
+                .oauth1_token_headers(client_id)
+                .map_err(|e| self.failed(e))?,
+        );
         let response = self.send(request)?;
         let answer =
             parse_credentials_response(response.body(), false).map_err(|e| self.failed(e))?;
@@ -895,23 +878,12 @@ fn where_(placement: Placement) -> &'static str {
     }
 }
 
-/// Adds a profile's templated headers to a request.
-fn add_headers(
-    request: &mut Request<Vec<u8>>,
-    headers: &std::collections::BTreeMap<String, String>,
-    client_id: &str,
-) {
-    let vars = Vars {
-        client_id,
-        ..Vars::default()
-    };
-    for (name, template) in headers {
+/// Adds headers to a request (names and values the profile checked).
+fn add_headers(request: &mut Request<Vec<u8>>, headers: &[(String, String)]) {
+    for (name, value) in headers {
         if let (Ok(name), Ok(value)) = (
             http::HeaderName::from_bytes(name.as_bytes()),
-            expand(template, &vars)
-                .ok()
-                .and_then(|v| http::HeaderValue::from_str(&v).ok())
-                .ok_or(()),
+            http::HeaderValue::from_str(value),
         ) {
             request.headers_mut().insert(name, value);
         }

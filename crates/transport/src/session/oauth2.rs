@@ -12,6 +12,8 @@ use super::copy_request;
 use crate::Error;
 use crate::client::{AsyncHttpClient, HttpClient, HttpRequest, HttpResponse};
 use crate::error::ReauthorizationReason;
+use sansauth_oauth2::error::ErrorResponse;
+
 use crate::policy::check_uri;
 use crate::store::TokenStore;
 
@@ -28,6 +30,11 @@ pub struct OAuth2Options {
     pub allow_insecure_http: bool,
     /// The clock, in unix seconds. Default: the system clock.
     pub clock: fn() -> u64,
+    /// Reads a provider's own error bodies (when they are not RFC 6749 §5.2's)
+    /// as an error response, so a refused refresh is recognised whatever its
+    /// shape (a provider profile gives one: `ErrorFormat::reader`). Default:
+    /// none beyond RFC 6749's, which is always read.
+    pub error_reader: fn(&[u8]) -> Option<ErrorResponse>,
 }
 
 impl Default for OAuth2Options {
@@ -36,6 +43,7 @@ impl Default for OAuth2Options {
             refresh_skew: Duration::from_secs(60),
             allow_insecure_http: false,
             clock: sansauth_oauth1::unix_now,
+            error_reader: |_| None,
         }
     }
 }
@@ -180,7 +188,12 @@ impl<S: TokenStore<TokenSet>> Core<S> {
     fn finish_refresh(&self, response: &HttpResponse) -> Result<Snapshot, Error> {
         let mut tokens = self.state().tokens.clone();
         let exchange = tokens.refresh_request(&self.oauth, Vec::new())?;
-        match exchange.read_response(response) {
+        let provider_error = (self.options.error_reader)(response.body());
+        let read = match provider_error {
+            Some(error) => Err(sansauth_oauth2::Error::ErrorResponse(error)),
+            None => exchange.read_response(response),
+        };
+        match read {
             Ok(fresh) => {
                 tokens.apply_refresh(fresh, (self.options.clock)());
                 self.commit(tokens)
