@@ -34,7 +34,7 @@ pub enum Command {
     Request(RequestArgs),
     /// Refresh an account's OAuth 2 tokens now.
     Refresh(AccountArgs),
-    /// Revoke an account's OAuth 2 tokens at the provider and forget them.
+    /// Revoke an account's OAuth 2 tokens at the provider and forget them (OAuth 1: forget them).
     Revoke(AccountArgs),
     /// List stored accounts and when their tokens expire (secrets redacted).
     Tokens(TokensArgs),
@@ -183,10 +183,12 @@ pub struct ProfileFlags {
     /// A built-in profile (see `sansauth profiles`), or the name of the one in --profile-file.
     #[arg(long)]
     pub profile: String,
-    /// A profile TOML file (see the sansauth-providers docs for the format).
+    /// A profile TOML file (see the sansauth-providers docs for the format). Commands after
+    /// `login` default to the one given at login.
     #[arg(long, value_name = "FILE")]
     pub profile_file: Option<PathBuf>,
     /// Serve the profile from this base URL instead of the provider's hosts (a sandbox, a staging server).
+    /// Commands after `login` default to the one given at login.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 }
@@ -200,7 +202,10 @@ pub struct LoginArgs {
     /// Your application's client id (OAuth 1 consumer key).
     #[arg(long)]
     pub client_id: String,
-    /// Read the client secret from this environment variable.
+    /// Read the client secret from this environment variable. It is kept, with the client id,
+    /// in an account record (file mode 0600) beside the tokens in the configuration directory
+    /// ($SANSAUTH_CONFIG_DIR, else $XDG_CONFIG_HOME/sansauth, else ~/.config/sansauth), since
+    /// `refresh`, `revoke` and OAuth 1 `request` need it again.
     #[arg(long, value_name = "VAR")]
     pub client_secret_env: Option<String>,
     /// The name to store the tokens under.
@@ -236,7 +241,8 @@ pub struct AccountArgs {
 pub struct RequestArgs {
     /// HTTP method.
     pub method: String,
-    /// Absolute URL, or a path relative to the profile's API base URL.
+    /// Absolute URL, a path relative to the profile's API base URL, or the name of one of the
+    /// profile's `[api.endpoints]` (`routes`).
     pub url: String,
     #[command(flatten)]
     #[allow(missing_docs, reason = "flattened")]

@@ -29,7 +29,8 @@ impl Harness {
                 .client("mapmytracks", "my-id", "my-secret")
                 .client("mapmyfitness-oauth1", "mmf-key", "mmf-consumer-secret")
                 .client("fitbit-oauth1", "fb-key", "fb-consumer-secret")
-                .client("fitbit", "acme-id", "acme-secret"),
+                .client("fitbit", "acme-id", "acme-secret")
+                .client("mapmyfitness", "mmf2-id", "mmf2-secret"),
         )
         .unwrap();
         Self {
@@ -350,6 +351,39 @@ fn a_refused_refresh_token_asks_for_login_again() {
 }
 
 #[test]
+fn mapmyfitness_api_calls_carry_the_api_key() {
+    let h = Harness::new();
+    let base = h.base("mapmyfitness");
+    let profile = ["--profile", "mapmyfitness", "--base-url", base.as_str()];
+    let with =
+        |more: &[&'static str]| -> Vec<&str> { more.iter().copied().chain(profile).collect() };
+    let login = h.login(&with(&[
+        "--client-id",
+        "mmf2-id",
+        "--client-secret-env",
+        SECRET_VAR,
+    ]));
+    login.expect(0);
+    login.never_shows(&["mmf2-secret"]);
+    // 60-day tokens.
+    let listed = h.run(&["tokens"]);
+    assert!(listed.stdout.contains("in 59d 23h"), "{listed:#?}");
+
+    // The profile adds `Api-Key: <client id>` to API calls; the sandbox refuses them without it.
+    let types = h.run(&with(&["request", "GET", "activity_type/"]));
+    types.expect(0);
+    assert!(types.stdout.contains("\"Run\""), "{types:#?}");
+    let bare = h.run(&with(&[
+        "request",
+        "GET",
+        "activity_type/",
+        "-H",
+        "Api-Key: someone-else",
+    ]));
+    bare.expect(4);
+}
+
+#[test]
 fn oauth1_login_with_a_callback_then_signed_requests() {
     let h = Harness::new();
     let base = h.base("mapmyfitness-oauth1");
@@ -519,6 +553,10 @@ error_format = "fitbit-errors"
 #[test]
 fn profile_and_input_problems_are_usage_errors() {
     let h = Harness::new();
+    let help = h.run(&["login", "--help"]);
+    help.expect(0);
+    assert!(help.stdout.contains("0600"), "{help:#?}");
+
     let broken = h.config.path().join("broken.toml");
     std::fs::write(
         &broken,

@@ -70,7 +70,7 @@ fn build(account: &Account, args: &RequestArgs) -> Result<HttpRequest, CliError>
     let mut builder = profile
         .api_request(method, target, &[], &account.record.client_id)
         .map_err(|e| CliError::usage(format!("`{}`: {e}", args.url)))?;
-    let mut has_content_type = false;
+    let mut extra = Vec::new();
     for header in &args.headers {
         let (name, value) = header
             .split_once(':')
@@ -86,8 +86,7 @@ fn build(account: &Account, args: &RequestArgs) -> Result<HttpRequest, CliError>
                 "-H `{header}`: the value is not a valid header value"
             ))
         })?;
-        has_content_type |= name == CONTENT_TYPE;
-        builder = builder.header(name, value);
+        extra.push((name, value));
     }
     let (content_type, body) = if let Some(json) = &args.json {
         serde_json::from_str::<serde_json::Value>(json)
@@ -108,12 +107,21 @@ fn build(account: &Account, args: &RequestArgs) -> Result<HttpRequest, CliError>
             form.finish().into_bytes(),
         )
     };
-    if let Some(content_type) = content_type.filter(|_| !has_content_type) {
+    if let Some(content_type) = content_type {
         builder = builder.header(CONTENT_TYPE, content_type);
     }
-    builder
+    let mut request = builder
         .body(body)
-        .map_err(|e| CliError::usage(format!("cannot build the request: {e}")))
+        .map_err(|e| CliError::usage(format!("cannot build the request: {e}")))?;
+    // The caller's headers replace the profile's (and the body's type) of the same name.
+    let headers = request.headers_mut();
+    for (name, _) in &extra {
+        headers.remove(name);
+    }
+    for (name, value) in extra {
+        headers.append(name, value);
+    }
+    Ok(request)
 }
 
 fn send_oauth2(account: &Account, request: HttpRequest) -> Result<HttpResponse, CliError> {
