@@ -651,3 +651,33 @@ fn a_browser_that_never_comes_back_times_out() {
     assert!(run.stderr.contains("--timeout"), "{run:#?}");
     assert!(!h.path(&["tokens", "mapmytracks", "default.json"]).exists());
 }
+
+#[test]
+fn the_configuration_directory_follows_the_environment() {
+    let h = Harness::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dir = elsewhere.path();
+    let listed = |command: &mut Command| Run::from(command.output().unwrap());
+
+    let run = listed(&mut h.command(&["tokens"]));
+    assert!(
+        run.stdout.contains(&h.config.path().display().to_string()),
+        "{run:#?}"
+    );
+
+    let run = listed(
+        h.command(&["tokens"])
+            .env_remove("SANSAUTH_CONFIG_DIR")
+            .env("XDG_CONFIG_HOME", dir),
+    );
+    let expected = dir.join("sansauth").display().to_string();
+    assert!(run.stdout.contains(&expected), "{run:#?}");
+
+    let run = listed(
+        h.command(&["tokens"])
+            .env_remove("SANSAUTH_CONFIG_DIR")
+            .env("HOME", dir),
+    );
+    let expected = dir.join(".config").join("sansauth").display().to_string();
+    assert!(run.stdout.contains(&expected), "{run:#?}");
+}
