@@ -384,6 +384,32 @@ fn mapmyfitness_api_calls_carry_the_api_key() {
 }
 
 #[test]
+fn request_refreshes_a_token_the_provider_says_has_expired() {
+    let h = Harness::new();
+    let base = h.base("mapmytracks");
+    let profile = ["--profile", "mapmytracks", "--base-url", base.as_str()];
+    let with =
+        |more: &[&'static str]| -> Vec<&str> { more.iter().copied().chain(profile).collect() };
+    h.login(&with(&[
+        "--client-id",
+        "my-id",
+        "--client-secret-env",
+        SECRET_VAR,
+    ]))
+    .expect(0);
+    let before = h.stored("tokens", "mapmytracks", "default");
+    // The provider's clock runs ahead: it answers 401 invalid_token, the
+    // session refreshes once (rotating the refresh token) and retries.
+    h.sandbox.advance_clock(30 * 86_400);
+    let routes = h.run(&with(&["-v", "request", "GET", "routes"]));
+    routes.expect(0);
+    assert!(routes.stderr.contains("oauth/token"), "{routes:#?}");
+    let after = h.stored("tokens", "mapmytracks", "default");
+    assert_ne!(after["refresh_token"], before["refresh_token"]);
+    assert_ne!(after["access_token"], before["access_token"]);
+}
+
+#[test]
 fn oauth1_login_with_a_callback_then_signed_requests() {
     let h = Harness::new();
     let base = h.base("mapmyfitness-oauth1");
