@@ -515,6 +515,28 @@ fn oauth1_pin_login_reads_the_pin_from_stdin() {
     me.expect(0);
     let body: Value = serde_json::from_str(&me.stdout).unwrap();
     assert!(body["user"].is_object(), "{body}");
+
+    // A profile that signs API calls in the body needs a form body.
+    let file = h.config.path().join("fitbit-body.toml");
+    let text = sansauth_providers::builtin::source("fitbit-oauth1").unwrap();
+    assert!(text.contains("api_placement = \"header\""));
+    std::fs::write(
+        &file,
+        text.replace("api_placement = \"header\"", "api_placement = \"body\""),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let mut args = vec![
+        "request",
+        "GET",
+        "1/user/-/profile.json",
+        "--profile-file",
+        file,
+    ];
+    args.extend(profile);
+    let refused = h.run(&args);
+    refused.expect(2);
+    assert!(refused.stderr.contains("--data"), "{refused:#?}");
 }
 
 #[test]

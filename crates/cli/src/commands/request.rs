@@ -206,8 +206,20 @@ fn send_oauth1(account: &Account, request: HttpRequest) -> Result<HttpResponse, 
             Some(&credentials),
         )
         .map_err(|e| CliError::usage(e.to_string()))?;
+    let placement = Placement::from(settings.api_placement);
+    let form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    if placement == Placement::Body && !form {
+        return Err(CliError::usage(format!(
+            "the profile `{}` signs API calls in a form body (RFC 5849 §3.5.2): send the \
+             fields with --data",
+            account.profile.name
+        )));
+    }
     let http = accounts::http_client(&account.profile, redactor);
-    let session = OAuth1Session::new(http, signer, Placement::from(settings.api_placement))
+    let session = OAuth1Session::new(http, signer, placement)
         .allow_insecure_http(account.profile.allow_insecure_http);
     session.send(request).map_err(|e| account.session_error(&e))
 }
