@@ -1,7 +1,7 @@
 //! `sansauth demo`: every seed tutorial, end to end, against an in-process
 //! sandbox over real HTTP, narrated step by step as the tutorials tell it.
 //!
-//! Every request goes through [`Narrated`], an HTTP client that prints one
+//! Every request goes through `Narrated`, an HTTP client that prints one
 //! line per exchange and remembers the last one, so a failing step shows the
 //! request sent and the response got. Secrets are redacted in all output.
 
