@@ -29,7 +29,6 @@ use sansauth_providers::profile::Protocol;
 use sansauth_transport::client::{
     AdapterError, ClientOptions, HttpClient, HttpRequest, HttpResponse, UreqClient,
 };
-use sansauth_transport::error::ProtocolError;
 use sansauth_transport::store::{FileTokenStore, TokenStore};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -412,9 +411,6 @@ impl Account {
         E: std::error::Error + Send + Sync + 'static,
     {
         let mut out = CliError::transport(error);
-        if let Some(refused) = self.provider_refusal(error) {
-            out = refused;
-        }
         if out.kind == Kind::Reauthorize {
             out.message = format!(
                 "{}: the stored tokens no longer work; run `sansauth login --profile {} \
@@ -423,31 +419,6 @@ impl Account {
             );
         }
         out
-    }
-}
-
-impl Account {
-    /// A token endpoint answer the OAuth 2 core could not read because it is
-    /// in the provider's own error shape (Fitbit's `{"errors": [...]}`), read
-    /// with the profile: `invalid_grant` means the stored tokens are dead.
-    fn provider_refusal<E>(&self, error: &sansauth_transport::Error<E>) -> Option<CliError> {
-        let sansauth_transport::Error::Protocol(ProtocolError::OAuth2(
-            sansauth_oauth2::Error::UnexpectedResponse { body_start, .. },
-        )) = error
-        else {
-            return None;
-        };
-        let refusal = self.profile.provider_error(body_start.as_bytes())?;
-        let kind = if refusal.error.as_str() == "invalid_grant" {
-            Kind::Reauthorize
-        } else {
-            Kind::Provider
-        };
-        let mut message = format!("the provider refused: {}", refusal.error.as_str());
-        if let Some(description) = &refusal.error_description {
-            message = format!("{message} ({description})");
-        }
-        Some(CliError::new(kind, message))
     }
 }
 

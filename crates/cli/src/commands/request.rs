@@ -157,6 +157,11 @@ pub(crate) fn open_oauth2(
         .map_err(|e| CliError::usage(e.to_string()))?;
     let mut options = OAuth2Options::default();
     options.allow_insecure_http = account.profile.allow_insecure_http;
+    if let Some(settings) = &account.profile.oauth2 {
+        // Fitbit refuses a refresh in its own error shape; read it as OAuth's.
+        options.error_reader = settings.error_format.reader();
+        options.default_token_lifetime = settings.default_token_lifetime;
+    }
     let http = accounts::http_client(&account.profile, redactor);
     OAuth2Session::open(http, client, account.token_store(), &account.name, options)
         .map_err(|e| account.session_error(&e))

@@ -35,6 +35,9 @@ pub struct OAuth2Options {
     /// shape (a provider profile gives one: `ErrorFormat::reader`). Default:
     /// none beyond RFC 6749's, which is always read.
     pub error_reader: fn(&[u8]) -> Option<ErrorResponse>,
+    /// Lifetime in seconds assumed when a refresh answer has no `expires_in`
+    /// (a provider profile's `default_token_lifetime`). Default: none.
+    pub default_token_lifetime: Option<u64>,
 }
 
 impl Default for OAuth2Options {
@@ -44,6 +47,7 @@ impl Default for OAuth2Options {
             allow_insecure_http: false,
             clock: sansauth_oauth1::unix_now,
             error_reader: |_| None,
+            default_token_lifetime: None,
         }
     }
 }
@@ -195,7 +199,11 @@ impl<S: TokenStore<TokenSet>> Core<S> {
         };
         match read {
             Ok(fresh) => {
-                tokens.apply_refresh(fresh, (self.options.clock)());
+                tokens.apply_refresh_with_default_lifetime(
+                    fresh,
+                    (self.options.clock)(),
+                    self.options.default_token_lifetime,
+                );
                 self.commit(tokens)
             }
             Err(e) => match e.error_response() {
