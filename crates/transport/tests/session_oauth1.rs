@@ -178,3 +178,23 @@ fn a_body_placement_on_a_non_form_body_is_a_protocol_error() {
         "{err:?}"
     );
 }
+
+#[test]
+fn oauth_version_is_sent_only_when_asked_and_still_verifies() {
+    let server = verifying_server();
+    let http = UreqClient::new(ClientOptions::default());
+    let plain = session(http.clone(), Placement::Query, CONSUMER_SECRET);
+    let signed = plain.sign(request(&server, Placement::Query)).unwrap();
+    assert!(!signed.uri().to_string().contains("oauth_version"));
+
+    let versioned = session(http, Placement::Query, CONSUMER_SECRET).send_version(true);
+    let signed = versioned.sign(request(&server, Placement::Query)).unwrap();
+    assert!(signed.uri().to_string().contains("oauth_version=1.0"));
+    let response = versioned.send(request(&server, Placement::Query)).unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "{}",
+        String::from_utf8_lossy(response.body())
+    );
+}

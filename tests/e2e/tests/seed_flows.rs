@@ -181,11 +181,13 @@ fn mapmyfitness_oauth1<C: HttpClient + Clone + Send + 'static>(http: &C) {
             Some(&token),
         )
         .unwrap();
+    let settings = profile.oauth1_settings().unwrap();
     let session = OAuth1Session::new(
         http.clone(),
         signer,
-        Placement::from(profile.oauth1_settings().unwrap().api_placement),
-    );
+        Placement::from(settings.api_placement),
+    )
+    .send_version(settings.send_version);
     let id = &registration.client_id;
 
     let response = session

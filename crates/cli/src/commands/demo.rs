@@ -454,7 +454,8 @@ impl<'s> Demo<'s> {
             self.http.clone(),
             signer,
             Placement::from(settings.api_placement),
-        ))
+        )
+        .send_version(settings.send_version))
     }
 
     fn mapmyfitness_oauth1(&mut self) -> Step<()> {

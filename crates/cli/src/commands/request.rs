@@ -224,8 +224,14 @@ fn send_oauth1(account: &Account, request: HttpRequest) -> Result<HttpResponse, 
         )));
     }
     let http = accounts::http_client(&account.profile, redactor);
+    let send_version = account
+        .profile
+        .oauth1
+        .as_ref()
+        .is_some_and(|o| o.send_version);
     let session = OAuth1Session::new(http, signer, placement)
-        .allow_insecure_http(account.profile.allow_insecure_http);
+        .allow_insecure_http(account.profile.allow_insecure_http)
+        .send_version(send_version);
     session.send(request).map_err(|e| account.session_error(&e))
 }
 

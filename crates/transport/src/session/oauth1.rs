@@ -22,6 +22,7 @@ pub struct OAuth1Session<C> {
     signer: Signer,
     placement: Placement,
     allow_insecure_http: bool,
+    send_version: bool,
 }
 
 impl<C> OAuth1Session<C> {
@@ -34,6 +35,7 @@ impl<C> OAuth1Session<C> {
             signer,
             placement,
             allow_insecure_http: false,
+            send_version: false,
         }
     }
 
@@ -63,6 +65,14 @@ impl<C> OAuth1Session<C> {
     #[must_use]
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Sends `oauth_version="1.0"` with every signature (optional in RFC 5849
+    /// §3.1; some providers want it). Default: not sent.
+    #[must_use]
+    pub fn send_version(mut self, send: bool) -> Self {
+        self.send_version = send;
         self
     }
 
@@ -96,6 +106,11 @@ impl<C> OAuth1Session<C> {
         check_uri(request.uri(), self.allow_insecure_http)?;
         let nonce = Nonce::random();
         let params = ProtocolParams::new(unix_now(), nonce.as_str());
+        let params = if self.send_version {
+            params.with_version("1.0")
+        } else {
+            params
+        };
         Ok(self.signer.sign_http(request, &params, self.placement)?)
     }
 }
