@@ -2,6 +2,7 @@
 //! served profiles, and [`App::handle`], which turns one request into one
 //! response with no I/O of its own.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use rand_core::{OsRng, RngCore};
 use sansauth_providers::Profile;
+use sansauth_providers::template::{Vars, expand};
 use serde_json::Value;
 use url::Url;
 
@@ -202,6 +204,43 @@ impl Call<'_> {
         url::form_urlencoded::parse(self.request.body())
             .into_owned()
             .collect()
+    }
+
+    /// The first of `wanted` (a profile's header templates, such as
+    /// `Api-Key = "{client_id}"`) that the request lacks or gets wrong.
+    pub(crate) fn missing_header<'w>(
+        &self,
+        wanted: &'w BTreeMap<String, String>,
+    ) -> Option<&'w str> {
+        self.first_unmet(wanted, |name| self.header(name).map(str::to_owned))
+    }
+
+    /// The first of `wanted` (a profile's query templates, such as
+    /// `api_key = "{client_id}"`) that the query lacks or gets wrong.
+    pub(crate) fn missing_query_param<'w>(
+        &self,
+        wanted: &'w BTreeMap<String, String>,
+    ) -> Option<&'w str> {
+        let query = self.query();
+        self.first_unmet(wanted, |name| param(&query, name).map(str::to_owned))
+    }
+
+    fn first_unmet<'w>(
+        &self,
+        wanted: &'w BTreeMap<String, String>,
+        sent: impl Fn(&str) -> Option<String>,
+    ) -> Option<&'w str> {
+        let vars = Vars {
+            client_id: &self.served.client.client_id,
+            ..Vars::default()
+        };
+        wanted
+            .iter()
+            .find(|(name, template)| {
+                let expected = expand(template, &vars).ok();
+                expected.is_none() || sent(name) != expected
+            })
+            .map(|(name, _)| name.as_str())
     }
 
     /// The provider's state, locked.

@@ -226,11 +226,6 @@ fn authenticate_client(
     if !presented.secret_matches(&ClientSecret::new(client.client_secret.clone())) {
         return invalid("wrong client secret");
     }
-    if call.served.profile.name == "mapmyfitness"
-        && call.header("api-key") != Some(client.client_id.as_str())
-    {
-        return invalid("the Api-Key header must carry the client id");
-    }
     Ok(())
 }
 
@@ -248,6 +243,20 @@ pub(crate) fn token(call: &Call<'_>) -> Response<Vec<u8>> {
         .map_or(ClientAuth::Basic, |o| o.client_auth);
     if let Err(response) = authenticate_client(call, params.client.as_ref(), method) {
         return *response;
+    }
+    // Headers the profile says every token request carries (MapMyFitness: Api-Key).
+    let wanted = call
+        .served
+        .profile
+        .oauth2
+        .as_ref()
+        .map(|o| &o.token_request_headers);
+    if let Some(name) = wanted.and_then(|w| call.missing_header(w)) {
+        return oauth_error(
+            call,
+            "invalid_client",
+            &format!("the {name} header is missing or wrong"),
+        );
     }
     let client_id = call.served.client.client_id.clone();
     match params.grant {

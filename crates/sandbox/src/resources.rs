@@ -46,6 +46,12 @@ pub(crate) fn call_url(profile: &Profile, call: &str) -> Option<Url> {
 
 /// Answers API call `name`.
 pub(crate) fn serve(call: &Call<'_>, name: &str) -> Response<Vec<u8>> {
+    // Headers the profile says every API call carries (MapMyFitness: Api-Key).
+    if let Some(header) = call.missing_header(&call.served.profile.api.headers) {
+        let message = format!("The {header} header is missing or wrong");
+        let body = json!({"_diagnostics": {"validation_failures": [[message]]}});
+        return json_response(StatusCode::FORBIDDEN, &body);
+    }
     match call.served.profile.name.as_str() {
         "mapmyfitness-oauth1" => mapmyfitness31(call, name),
         "mapmyfitness" => mapmyfitness71(call, name),
@@ -65,7 +71,10 @@ fn envelope(status: StatusCode, result: Result<Value, Vec<String>>) -> Response<
 }
 
 fn mapmyfitness31(call: &Call<'_>, name: &str) -> Response<Vec<u8>> {
-    let api_key_ok = param(&call.query(), "api_key") == Some(call.served.client.client_id.as_str());
+    // The profile's query parameters (the api_key) are part of every call.
+    let api_key_ok = call
+        .missing_query_param(&call.served.profile.api.query_params)
+        .is_none();
     let user_id = match oauth1::authenticate(call) {
         Ok(user_id) if api_key_ok => user_id,
         _ => {
@@ -170,10 +179,6 @@ fn mapmyfitness71(call: &Call<'_>, name: &str) -> Response<Vec<u8>> {
         Ok(grant) => grant,
         Err(response) => return *response,
     };
-    if call.header("api-key") != Some(call.served.client.client_id.as_str()) {
-        let body = json!({"_diagnostics": {"validation_failures": [["The Api-Key header must carry your client id"]]}});
-        return json_response(StatusCode::FORBIDDEN, &body);
-    }
     if name == "user/self/" {
         let user = users::by_id(grant.user_id).unwrap_or(&users::TEST_USERS[0]);
         let href = format!("/v7.1/user/{}/", user.user_id);
