@@ -10,10 +10,12 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use sansauth_oauth1::flow::{
-    OUT_OF_BAND, TemporaryCredentialsRequest, TokenCredentialsRequest, parse_callback,
-    parse_credentials_response,
+    CredentialsResponse, OUT_OF_BAND, TemporaryCredentialsRequest, TokenCredentialsRequest,
+    parse_callback, parse_credentials_response,
 };
-use sansauth_oauth1::{ConsumerSecret, Nonce, Placement, TokenCredentials, unix_now};
+use sansauth_oauth1::{
+    ConsumerSecret, Nonce, Placement, SignedRequest, TokenCredentials, unix_now,
+};
 use sansauth_oauth2::client::Client;
 use sansauth_oauth2::introspection::IntrospectionRequest;
 use sansauth_oauth2::revocation::RevocationRequest;
@@ -346,23 +348,14 @@ impl<'s> Demo<'s> {
             .oauth1_signer(client_id, &secret, None)
             .map_err(|e| self.failed(e))?;
         let nonce = Nonce::random();
-        let mut request = TemporaryCredentialsRequest::new(
+        let signed = TemporaryCredentialsRequest::new(
             settings.temporary_credentials_endpoint.as_str(),
             &callback,
         )
         .with_placement(placement)
-        .sign(&signer, &profile.oauth1_params(unix_now(), nonce.as_str()))
-        .and_then(sansauth_oauth1::SignedRequest::into_http)
-        .map_err(|e| self.failed(e))?;
-        add_headers(
-            &mut request,
-            &profile
-                .oauth1_token_headers(client_id)
-                .map_err(|e| self.failed(e))?,
-        );
-        let response = self.send(request)?;
-        let temporary = parse_credentials_response(response.body(), true)
-            .map_err(|e| self.failed(e))?
+        .sign(&signer, &profile.oauth1_params(unix_now(), nonce.as_str()));
+        let temporary = self
+            .token_call(profile, client_id, signed, true)?
             .credentials;
         self.secret(temporary.secret().secret());
         self.say(&format!(
@@ -407,21 +400,11 @@ impl<'s> Demo<'s> {
             .oauth1_signer(client_id, &secret, Some(&temporary))
             .map_err(|e| self.failed(e))?;
         let nonce = Nonce::random();
-        let mut request =
+        let signed =
             TokenCredentialsRequest::new(settings.token_credentials_endpoint.as_str(), &verifier)
                 .with_placement(placement)
-                .sign(&signer, &profile.oauth1_params(unix_now(), nonce.as_str()))
-                .and_then(sansauth_oauth1::SignedRequest::into_http)
-                .map_err(|e| self.failed(e))?;
-        add_headers(
-            &mut request,
-            &profile
-                .oauth1_token_headers(client_id)
-                .map_err(|e| self.failed(e))?,
-        );
-        let response = self.send(request)?;
-        let answer =
-            parse_credentials_response(response.body(), false).map_err(|e| self.failed(e))?;
+                .sign(&signer, &profile.oauth1_params(unix_now(), nonce.as_str()));
+        let answer = self.token_call(profile, client_id, signed, false)?;
         self.secret(answer.credentials.secret().secret());
         let extra: Vec<String> = answer
             .extra
@@ -436,6 +419,26 @@ impl<'s> Demo<'s> {
         ));
         let _ = name;
         Ok(answer.credentials)
+    }
+
+    /// Sends a signed §2.1 / §2.3 token call with the profile's extra headers
+    /// and reads the credentials (`temporary`: the callback must be confirmed).
+    fn token_call(
+        &self,
+        profile: &Profile,
+        client_id: &str,
+        signed: Result<SignedRequest, sansauth_oauth1::Error>,
+        temporary: bool,
+    ) -> Step<CredentialsResponse> {
+        let mut request = signed
+            .and_then(SignedRequest::into_http)
+            .map_err(|e| self.failed(e))?;
+        let headers = profile
+            .oauth1_token_headers(client_id)
+            .map_err(|e| self.failed(e))?;
+        add_headers(&mut request, &headers);
+        let response = self.send(request)?;
+        parse_credentials_response(response.body(), temporary).map_err(|e| self.failed(e))
     }
 
     /// The signing session for API calls.
