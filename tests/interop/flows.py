@@ -516,6 +516,12 @@ def run_all(suite, sansauth):
             ("Fitbit OAuth 2 refuses a code without its PKCE verifier", fitbit_pkce_enforced),
             ("MapMyFitness OAuth 2 (OAuth2Session: body credentials + Api-Key, API, refresh)", mapmyfitness),
         ]
+        try:
+            import rauth_flows
+        except ImportError as e:
+            print(f"      rauth checks not run: {e} (python3 -m pip install rauth)", flush=True)
+        else:
+            checks += rauth_flows.CHECKS
         for name, check in checks:
             suite.run(name, check, sandbox)
     finally:
