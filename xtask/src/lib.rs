@@ -3,6 +3,7 @@
 //! The library half exists so that `cargo test` runs the same code as the
 //! command line: the conformance vectors are checked by both.
 
+pub mod fuzz;
 pub mod vectors;
 
 use std::path::PathBuf;

@@ -13,12 +13,17 @@ commands:
       Run every conformance vector file (*.json) under DIR (default:
       tests/vectors), recursively; --suite keeps only the named suite.
       Exits non-zero when any vector fails, a file does not parse, an id is
-      repeated, a vector has no source, or a kind is unknown.";
+      repeated, a vector has no source, or a kind is unknown.
+  fuzz [--seconds N] [--sanitizer NAME] [TARGET]
+      Build the libFuzzer targets in fuzz/ (installing cargo-fuzz if it is
+      missing) and run TARGET, or every target, for N seconds each (default
+      10), seeded from the vector files. Exits non-zero on any crash.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("vectors") => run_vectors(&args[1..]),
+        Some("fuzz") => run_fuzz(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -46,6 +51,20 @@ fn run_vectors(args: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn run_fuzz(args: &[String]) -> ExitCode {
+    let options = match xtask::fuzz::Options::parse(args) {
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
+    };
+    match xtask::fuzz::run(&xtask::project_root(), &options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
