@@ -36,12 +36,27 @@ pub(crate) fn read_members(
     }
 }
 
+/// Members whose values are credentials: an unexpected body that names one
+/// (a token response with an error status, or truncated) is never quoted.
+const SECRET_MEMBERS: [&[u8]; 5] = [
+    b"access_token",
+    b"refresh_token",
+    b"id_token",
+    b"device_code",
+    b"client_secret",
+];
+
 pub(crate) fn unexpected(status: u16, body: &[u8]) -> Error {
-    let end = body.len().min(BODY_START);
-    Error::UnexpectedResponse {
-        status,
-        body_start: String::from_utf8_lossy(&body[..end]).into_owned(),
-    }
+    let names_secret = SECRET_MEMBERS
+        .iter()
+        .any(|name| body.windows(name.len()).any(|w| w == *name));
+    let body_start = if names_secret {
+        "[not shown: the body holds credentials]".to_owned()
+    } else {
+        let end = body.len().min(BODY_START);
+        String::from_utf8_lossy(&body[..end]).into_owned()
+    };
+    Error::UnexpectedResponse { status, body_start }
 }
 
 /// A JSON object, or a form body when the content type says so or the body
@@ -212,5 +227,18 @@ mod tests {
         let mut p = unique_pairs(b"a=1&b=").unwrap();
         assert_eq!(take(&mut p, "b"), None);
         assert_eq!(take(&mut p, "a").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn an_unexpected_body_with_credentials_is_not_quoted() {
+        let body = br#"{"access_token":"at-secret","token_type":"bearer"}"#;
+        let e = read_members(500, Some("application/json"), body, 4096).unwrap_err();
+        assert_eq!(e.code(), "unexpected_response");
+        assert!(!e.to_string().contains("at-secret"), "{e}");
+        assert!(!format!("{e:?}").contains("at-secret"), "{e:?}");
+        // Other bodies (an HTML error page) are still quoted, for diagnosis.
+        let e =
+            read_members(502, Some("text/html"), b"<html>Bad Gateway</html>", 4096).unwrap_err();
+        assert!(e.to_string().contains("Bad Gateway"), "{e}");
     }
 }
