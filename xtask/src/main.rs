@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use xtask::vectors::{self, Filter};
 
+mod bench;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -14,6 +16,13 @@ commands:
       tests/vectors), recursively; --suite keeps only the named suite.
       Exits non-zero when any vector fails, a file does not parse, an id is
       repeated, a vector has no source, or a kind is unknown.
+  bench [--no-run] [--instructions] [-- CRITERION-OPTIONS]
+      Run the benchmarks of crates/bench (OAuth 1 W1-W3 signing and
+      verification against the bare HMAC floor and oauth1-request; OAuth 2
+      messages against the oauth2 crate) and print one table of medians and
+      ratios from that run; --no-run prints it from the last run's results;
+      --instructions counts instructions per signature under valgrind's
+      callgrind instead.
   fuzz [--seconds N] [--sanitizer NAME] [TARGET]
       Build the libFuzzer targets in fuzz/ (installing cargo-fuzz if it is
       missing) and run TARGET, or every target, for N seconds each (default
@@ -23,6 +32,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("vectors") => run_vectors(&args[1..]),
+        Some("bench") => run_bench(&args[1..]),
         Some("fuzz") => run_fuzz(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
@@ -60,6 +70,20 @@ fn run_fuzz(args: &[String]) -> ExitCode {
         Err(message) => return usage_error(&message),
     };
     match xtask::fuzz::run(&xtask::project_root(), &options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_bench(args: &[String]) -> ExitCode {
+    let options = match bench::Options::parse(args) {
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
+    };
+    match bench::run(&xtask::project_root(), &options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
