@@ -178,7 +178,7 @@ pub fn parse_credentials_response(
     body: &[u8],
     require_callback_confirmed: bool,
 ) -> Result<CredentialsResponse, Error> {
-    let mut list = ParamList::new();
+    let mut list: ParamList<'_> = ParamList::new();
     list.add_form(body)?;
     let (mut token, mut secret, mut confirmed) = (None, None, None);
     let mut extra = Vec::new();
@@ -297,7 +297,7 @@ pub fn parse_callback(callback: &str, temporary_token: &str) -> Result<Callback,
         None if without_fragment.contains("://") => "",
         None => without_fragment,
     };
-    let mut list = ParamList::new();
+    let mut list: ParamList<'_> = ParamList::new();
     list.add_form(query.as_bytes())?;
     let (mut token, mut verifier) = (None, None);
     for p in list.as_slice() {

@@ -15,7 +15,9 @@ use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
 use crate::encoding::{Encode, encode_cow, encoded_len, put_encoded};
-use crate::params::{HeaderParams, Param, ParamList, is_form, is_oauth_scheme};
+use crate::params::{
+    HeaderParams, INLINE, LARGE, Param, ParamList, is_form, is_oauth_scheme, put_normalized,
+};
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 use crate::sink::{Counter, Hashing, Sink};
 use crate::uri::{Url, format_u64};
@@ -295,31 +297,49 @@ pub(crate) enum Key {
 
 impl Key {
     /// The HMAC / PLAINTEXT key of §3.4.2 and §3.4.4.
+    ///
+    /// A server keys a MAC for every request it checks, so an HMAC key is
+    /// assembled in a stack buffer (wiped afterwards) when it fits.
     pub(crate) fn from_secrets(
         method: SignatureMethod,
         consumer_secret: &str,
         token_secret: &str,
     ) -> Result<Self, Error> {
-        let mut text = Zeroizing::new(String::with_capacity(
-            encoded_len(consumer_secret.as_bytes()) + 1 + encoded_len(token_secret.as_bytes()),
-        ));
-        crate::encoding::percent_encode_into(consumer_secret.as_bytes(), &mut text);
-        text.push('&');
-        crate::encoding::percent_encode_into(token_secret.as_bytes(), &mut text);
+        let (cs, ts) = (consumer_secret.as_bytes(), token_secret.as_bytes());
+        let len = encoded_len(cs) + 1 + encoded_len(ts);
+        let mut stack = Zeroizing::new([0u8; 256]);
+        let mut heap = Zeroizing::new(Vec::new());
+        let text: &[u8] = match stack.get_mut(..len) {
+            Some(buf) if method != SignatureMethod::Plaintext => {
+                let mut out = SliceSink { buf, len: 0 };
+                put_encoded(cs, &mut out);
+                out.put(b"&");
+                put_encoded(ts, &mut out);
+                out.buf
+            }
+            _ => {
+                heap.reserve_exact(len);
+                put_encoded(cs, &mut *heap);
+                heap.push(b'&');
+                put_encoded(ts, &mut *heap);
+                &heap
+            }
+        };
         let bad = |_| Error::InvalidKey {
             what: "HMAC key rejected",
         };
         Ok(match method {
-            SignatureMethod::HmacSha1 => {
-                Self::HmacSha1(Hmac::new_from_slice(text.as_bytes()).map_err(bad)?)
-            }
+            SignatureMethod::HmacSha1 => Self::HmacSha1(Hmac::new_from_slice(text).map_err(bad)?),
             SignatureMethod::HmacSha256 => {
-                Self::HmacSha256(Hmac::new_from_slice(text.as_bytes()).map_err(bad)?)
+                Self::HmacSha256(Hmac::new_from_slice(text).map_err(bad)?)
             }
             SignatureMethod::HmacSha512 => {
-                Self::HmacSha512(Hmac::new_from_slice(text.as_bytes()).map_err(bad)?)
+                Self::HmacSha512(Hmac::new_from_slice(text).map_err(bad)?)
             }
-            SignatureMethod::Plaintext => Self::Plaintext(text),
+            SignatureMethod::Plaintext => Self::Plaintext(Zeroizing::new(
+                // Only §3.6 output (ASCII) was written.
+                String::from_utf8(core::mem::take(&mut *heap)).unwrap_or_default(),
+            )),
             #[cfg(feature = "rsa")]
             _ => {
                 return Err(Error::InvalidKey {
@@ -367,6 +387,23 @@ impl Key {
     }
 }
 
+/// Writes into a slice that was sized for what is written.
+struct SliceSink<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(slot) = self.buf.get_mut(self.len..end) {
+            slot.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+}
+
 /// Where a base string comes from: a request's parts, or given whole.
 #[derive(Clone, Copy)]
 pub(crate) enum BaseSource<'x> {
@@ -374,7 +411,7 @@ pub(crate) enum BaseSource<'x> {
     Parts {
         method: &'x str,
         url: &'x Url<'x>,
-        list: &'x ParamList<'x>,
+        list: &'x [Param<'x>],
     },
     /// An already-built base string.
     Raw(&'x [u8]),
@@ -416,10 +453,10 @@ where
 /// `header_params` says whether the `OAuth` parameters of `parts.authorization`
 /// count (they do for an already-signed request; `realm` and
 /// `oauth_signature` never do).
-pub(crate) fn collect<'a>(
+pub(crate) fn collect<'a, const N: usize>(
     parts: &RequestParts<'a>,
     header_params: bool,
-    list: &mut ParamList<'a>,
+    list: &mut ParamList<'a, N>,
 ) -> Result<Url<'a>, Error> {
     let url = Url::parse(parts.url)?;
     if let Some(query) = url.query {
@@ -451,7 +488,7 @@ pub(crate) fn collect<'a>(
 pub(crate) fn put_base_string(
     method: &str,
     url: &Url<'_>,
-    list: &ParamList<'_>,
+    list: &[Param<'_>],
     sink: &mut impl Sink,
 ) {
     let mut upper = [0u8; 16];
@@ -465,7 +502,7 @@ pub(crate) fn put_base_string(
     sink.put(b"&");
     url.put_base_uri(&mut Encode(sink));
     sink.put(b"&");
-    list.put_normalized(true, sink);
+    put_normalized(list, true, sink);
 }
 
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
@@ -488,7 +525,7 @@ pub(crate) fn put_base_string(
 /// [`Error::Malformed`] for a URL that is not absolute, a bad percent-escape
 /// or a broken `Authorization` header.
 pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<String, Error> {
-    let mut list = ParamList::new();
+    let mut list: ParamList<'_> = ParamList::new();
     let url = collect(parts, true, &mut list)?;
     for (name, value) in extra {
         if *name != "oauth_signature" {
@@ -497,7 +534,7 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
     }
     list.sort();
     let mut out = Vec::new();
-    put_base_string(parts.method, &url, &list, &mut out);
+    put_base_string(parts.method, &url, list.as_slice(), &mut out);
     String::from_utf8(out).map_err(|_| Error::Malformed {
         what: "base string",
     })
@@ -692,24 +729,28 @@ impl Signer {
 
     /// Runs `then` with the request's parameters collected and sorted, and the
     /// protocol parameters this signer adds.
+    ///
+    /// The list lives on the stack: in [`INLINE`] slots for most requests,
+    /// in [`LARGE`] ones when the request may have more parameters (an upper
+    /// bound is one more than its `&`s), on the heap beyond that.
     fn with_base<T>(
         &self,
         parts: &RequestParts<'_>,
         params: &ProtocolParams<'_>,
-        then: impl FnOnce(&Url<'_>, &ParamList<'_>, &OauthPairs<'_>) -> Result<T, Error>,
+        then: impl FnOnce(&Url<'_>, &[Param<'_>], &OauthPairs<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
         let oauth = self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf)?;
-        let mut list = ParamList::new();
-        let url = collect(parts, false, &mut list)?;
-        for (name, value) in oauth.as_slice() {
-            list.push(Param {
-                name: Cow::Borrowed(name.as_bytes()),
-                value: Cow::Borrowed(value),
-            });
+        let pieces = |s: &[u8]| s.iter().filter(|&&b| b == b'&').count() + 1;
+        let mut bound = oauth.len + pieces(parts.url.as_bytes());
+        if is_form(parts.content_type) {
+            bound += pieces(parts.body);
         }
-        list.sort();
-        then(&url, &list, &oauth)
+        if bound > INLINE && bound <= LARGE {
+            sorted_then::<LARGE, T>(parts, &oauth, then)
+        } else {
+            sorted_then::<INLINE, T>(parts, &oauth, then)
+        }
     }
 
     /// The signature base string this signer signs for `parts` (§3.4.1).
@@ -930,6 +971,24 @@ impl Signer {
         let signed = self.sign(&parts, params, placement)?;
         signed.into_http_from(head)
     }
+}
+
+/// [`Signer::with_base`] with a list of `N` stack slots.
+fn sorted_then<const N: usize, T>(
+    parts: &RequestParts<'_>,
+    oauth: &OauthPairs<'_>,
+    then: impl FnOnce(&Url<'_>, &[Param<'_>], &OauthPairs<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut list = ParamList::<N>::new();
+    let url = collect(parts, false, &mut list)?;
+    for (name, value) in oauth.as_slice() {
+        list.push(Param {
+            name: Cow::Borrowed(name.as_bytes()),
+            value: Cow::Borrowed(value),
+        });
+    }
+    list.sort();
+    then(&url, list.as_slice(), oauth)
 }
 
 /// The §3.6 encoding of `text`.

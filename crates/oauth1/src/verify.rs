@@ -10,7 +10,7 @@ use core::fmt;
 use subtle::ConstantTimeEq;
 
 use crate::encoding::decode_text;
-use crate::params::{HeaderParams, Param, ParamList, is_form, is_oauth_scheme, static_name};
+use crate::params::{HeaderParams, ParamList, is_form, is_oauth_scheme, static_name};
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, RequestParts, body_hash};
 use crate::uri::Url;
@@ -95,7 +95,7 @@ fn text(encoded: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
 /// [`Error::UnsupportedVersion`], in that order of checking.
 pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, Error> {
     let url = Url::parse(parts.url)?;
-    let mut params = ParamList::new();
+    let mut params: ParamList<'_> = ParamList::new();
     let mut realm = None;
     if let Some(query) = url.query {
         params.add_form(query.as_bytes())?;
@@ -201,20 +201,12 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     };
 
     // What is signed: everything but `realm` (already out) and the signature.
-    let mut signed = ParamList::new();
-    for p in params.as_slice() {
-        if *p.name != *b"oauth_signature" {
-            signed.push(Param {
-                name: p.name.clone(),
-                value: p.value.clone(),
-            });
-        }
-    }
-    signed.sort();
+    params.retain(|p| *p.name != *b"oauth_signature");
+    params.sort();
     Ok(ParsedRequest {
         method: parts.method,
         url,
-        params: signed,
+        params,
         body: parts.body,
         body_is_form,
         realm,
@@ -288,7 +280,7 @@ impl ParsedRequest<'_> {
         BaseSource::Parts {
             method: self.method,
             url: &self.url,
-            list: &self.params,
+            list: self.params.as_slice(),
         }
     }
 }
