@@ -250,10 +250,30 @@ pub(crate) fn put_normalized(list: &[Param<'_>], twice: bool, sink: &mut impl Si
     }
 }
 
+/// Whether `bytes` holds a `%`, eight bytes at a time (most names and
+/// values are short, too short for a call to `memchr` to pay off).
+#[inline]
+fn has_percent(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const PERCENTS: u64 = u64::from_ne_bytes([b'%'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte in `x` (a `%` in the chunk) sets its high bit here.
+        let x = u64::from_ne_bytes(word) ^ PERCENTS;
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'%')
+}
+
 /// The §3.6 encoding of text that is already in its §3.6 encoding.
 #[inline]
 fn put_reencoded(encoded: &[u8], sink: &mut impl Sink) {
-    if !encoded.contains(&b'%') {
+    if !has_percent(encoded) {
         sink.put(encoded);
         return;
     }

@@ -48,9 +48,10 @@ impl<'a> Url<'a> {
             .position(|b| b == b'?' || b == b'#')
             .unwrap_or(after.len());
         let (path, after) = after.split_at(path_end);
+        // The query can be long: `find` of one ASCII byte is a word-wise scan.
         let query = after.strip_prefix('?').map(|q| {
-            let end = q.bytes().position(|b| b == b'#').unwrap_or(q.len());
-            q.get(..end).unwrap_or_default()
+            q.find('#')
+                .map_or(q, |end| q.get(..end).unwrap_or_default())
         });
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
         let (host, port) = if host_port.starts_with('[') {
