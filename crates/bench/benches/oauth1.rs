@@ -55,8 +55,20 @@ fn group<SM: o1::signature_method::SignatureMethod + Clone>(
 
 fn oauth1(c: &mut Criterion) {
     for w in sansauth_bench::workloads() {
-        group(c, &w, SignatureMethod::HmacSha1, o1::HmacSha1::new(), floor_sha1);
-        group(c, &w, SignatureMethod::HmacSha256, peer::HmacSha256, floor_sha256);
+        group(
+            c,
+            &w,
+            SignatureMethod::HmacSha1,
+            o1::HmacSha1::new(),
+            floor_sha1,
+        );
+        group(
+            c,
+            &w,
+            SignatureMethod::HmacSha256,
+            peer::HmacSha256,
+            floor_sha256,
+        );
     }
 }
 

@@ -9,19 +9,26 @@ use std::fmt::{self, Display, Write as _};
 use std::num::NonZeroU64;
 
 use hmac::{Hmac, Mac};
-use oauth1_request as o1;
 use o1::signature_method::{Sign, SignatureMethod};
-use sansauth_bench::{CONSUMER_KEY, CONSUMER_SECRET, NONCE, TIMESTAMP, TOKEN, TOKEN_SECRET, Workload};
+use oauth1_request as o1;
+use sansauth_bench::{
+    CONSUMER_KEY, CONSUMER_SECRET, NONCE, TIMESTAMP, TOKEN, TOKEN_SECRET, Workload,
+};
 use sha2::Sha256;
 
 /// The parameters of `w` as `oauth1-request` takes them: borrowed, decoded pairs.
 pub fn borrowed_pairs(w: &Workload) -> Vec<(&str, &str)> {
-    w.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+    w.pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
 }
 
 /// A builder with the shared credentials, fixed nonce and timestamp and
 /// `oauth_version=1.0`, as the workloads sign.
-pub fn builder<SM: SignatureMethod>(method: SM) -> o1::Builder<'static, SM, &'static str, &'static str> {
+pub fn builder<SM: SignatureMethod>(
+    method: SM,
+) -> o1::Builder<'static, SM, &'static str, &'static str> {
     let mut b = o1::Builder::new(o1::Credentials::new(CONSUMER_KEY, CONSUMER_SECRET), method);
     b.token(o1::Credentials::new(TOKEN, TOKEN_SECRET))
         .nonce(NONCE)
@@ -184,9 +191,9 @@ impl Display for HmacSha256Signature {
 pub mod oauth2_crate {
     use oauth2::basic::{BasicClient, BasicTokenResponse};
     use oauth2::{
-        AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-        EndpointSet, HttpRequest, HttpResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
-        Scope, TokenUrl,
+        AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+        HttpRequest, HttpResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+        TokenUrl,
     };
     use sansauth_bench::oauth2::{
         AUTHORIZE, CLIENT_ID, CLIENT_SECRET, CODE, REDIRECT, SCOPES, STATE, TOKEN, TOKEN_RESPONSE,
@@ -213,8 +220,9 @@ pub mod oauth2_crate {
 
     /// The authorization URL with PKCE S256, state and scopes.
     pub fn authorization_url(client: &Client) -> String {
-        let challenge =
-            PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(VERIFIER.to_owned()));
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
+            VERIFIER.to_owned(),
+        ));
         let (url, _state) = client
             .authorize_url(|| CsrfToken::new(STATE.to_owned()))
             .add_scopes(SCOPES.iter().map(|s| Scope::new((*s).to_owned())))

@@ -31,7 +31,12 @@ fn agree<SM: o1::signature_method::SignatureMethod + Clone>(
     let sig = signature_of(&header);
     assert_eq!(verify(w, &header), Ok(()));
     let base = w.base_string(&ours);
-    assert_eq!(floor(floor_key().as_bytes(), base.as_bytes()), sig, "{}", w.name);
+    assert_eq!(
+        floor(floor_key().as_bytes(), base.as_bytes()),
+        sig,
+        "{}",
+        w.name
+    );
 
     let theirs = peer::builder(peer_method);
     let pairs = peer::borrowed_pairs(w);
@@ -48,8 +53,18 @@ fn agree<SM: o1::signature_method::SignatureMethod + Clone>(
 #[test]
 fn ours_the_floor_and_oauth1_request_agree() {
     for w in workloads() {
-        agree(&w, SignatureMethod::HmacSha1, o1::HmacSha1::new(), floor_sha1);
-        agree(&w, SignatureMethod::HmacSha256, peer::HmacSha256, floor_sha256);
+        agree(
+            &w,
+            SignatureMethod::HmacSha1,
+            o1::HmacSha1::new(),
+            floor_sha1,
+        );
+        agree(
+            &w,
+            SignatureMethod::HmacSha256,
+            peer::HmacSha256,
+            floor_sha256,
+        );
     }
 }
 
@@ -60,11 +75,21 @@ fn w1_is_the_seed_request() {
     assert_eq!(base.len(), 447);
     // Computed with Python's `hmac` and `hashlib` over the same base string and key.
     assert_eq!(
-        agree(&w, SignatureMethod::HmacSha1, o1::HmacSha1::new(), floor_sha1),
+        agree(
+            &w,
+            SignatureMethod::HmacSha1,
+            o1::HmacSha1::new(),
+            floor_sha1
+        ),
         "OZRWRkgNBMgwNpN8ThlGqcwl0eU="
     );
     assert_eq!(
-        agree(&w, SignatureMethod::HmacSha256, peer::HmacSha256, floor_sha256),
+        agree(
+            &w,
+            SignatureMethod::HmacSha256,
+            peer::HmacSha256,
+            floor_sha256
+        ),
         "XgPMP/xgYb4YIRQGnzKP0zy92xl2yCIH9lU+PP04vr0="
     );
 }
@@ -86,7 +111,10 @@ fn oauth2_rows_build_the_same_messages() {
     let their_parsed = theirs::parse_token_response().unwrap();
     {
         use oauth2::TokenResponse as _;
-        assert_eq!(parsed.access_token.secret(), their_parsed.access_token().secret());
+        assert_eq!(
+            parsed.access_token.secret(),
+            their_parsed.access_token().secret()
+        );
     }
     let url = ours::authorization_url(&ours::client()).unwrap();
     let their_url = theirs::authorization_url(&theirs::client());
