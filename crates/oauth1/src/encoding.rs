@@ -177,12 +177,12 @@ pub(crate) fn split_form<'a>(
             }
             i += 8;
         }
+        // Then one at a time, up to the next byte that is not unreserved.
+        while raw.get(i).is_some_and(|&b| unreserved(b)) {
+            i += 1;
+        }
         let b = raw.get(i).copied();
         match b {
-            Some(b) if unreserved(b) => {
-                i += 1;
-                continue;
-            }
             Some(b'%') => {
                 let ok = match (raw.get(i + 1), raw.get(i + 2)) {
                     (Some(&h), Some(&l)) => match (upper_hex_value(h), upper_hex_value(l)) {
