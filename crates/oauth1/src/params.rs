@@ -368,16 +368,15 @@ impl<'a> HeaderParams<'a> {
         self.expect(b'=')?;
         self.skip_ows();
         self.expect(b'"')?;
+        // One pass to the closing quote; §3.6-encoded values never hold a
+        // backslash or a control byte.
         let value_len = self
             .rest
             .iter()
-            .position(|&b| b == b'"')
+            .position(|&b| b == b'"' || b == b'\\' || b.is_ascii_control())
+            .filter(|&i| self.rest.get(i) == Some(&b'"'))
             .ok_or(MALFORMED_HEADER)?;
         let (value, rest) = self.rest.split_at(value_len);
-        // §3.6-encoded values never hold a backslash or a control byte.
-        if value.iter().any(|&b| b == b'\\' || b.is_ascii_control()) {
-            return Err(MALFORMED_HEADER);
-        }
         self.rest = rest.get(1..).unwrap_or_default();
         self.skip_ows();
         match self.rest.first() {
@@ -413,9 +412,37 @@ impl<'a> Iterator for HeaderParams<'a> {
     }
 }
 
-/// RFC 9110 `tchar`, plus `%` (names are §3.6-encoded).
+/// RFC 9110 `tchar`, plus `%` (names are §3.6-encoded), by table lookup.
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    static TCHAR: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            // `i < 256`, so the cast is exact.
+            let b = i as u8;
+            table[i] = b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                );
+            i += 1;
+        }
+        table
+    };
+    TCHAR[usize::from(b)]
 }
 
 /// The names of the protocol parameters, as `'static` strings for errors.
