@@ -47,10 +47,13 @@ pub struct Options {
     pub target: Option<String>,
     /// `none` (the default) or a sanitizer `cargo fuzz` knows (`address`, ...).
     pub sanitizer: String,
+    /// Build without optimizations (`cargo fuzz --dev`): quicker to build,
+    /// slower to run; enough for a smoke run.
+    pub dev: bool,
 }
 
 impl Options {
-    /// Reads `[--seconds N] [--sanitizer NAME] [TARGET]`.
+    /// Reads `[--seconds N] [--sanitizer NAME] [--dev] [TARGET]`.
     ///
     /// # Errors
     ///
@@ -60,6 +63,7 @@ impl Options {
             seconds: DEFAULT_SECONDS,
             target: None,
             sanitizer: "none".to_owned(),
+            dev: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -71,6 +75,7 @@ impl Options {
                             format!("--seconds: `{value}` is not a positive number")
                         })?;
                 }
+                "--dev" => options.dev = true,
                 "--sanitizer" => {
                     options.sanitizer = args.next().ok_or("--sanitizer needs a value")?.clone();
                 }
@@ -111,9 +116,12 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     for target in TARGETS {
         println!("seeds for {target}: {}", seeds.count(target));
     }
-    let sanitizer = ["--sanitizer", options.sanitizer.as_str()];
+    let mut flags = vec!["--sanitizer", options.sanitizer.as_str()];
+    if options.dev {
+        flags.push("--dev");
+    }
     let mut build = cargo_fuzz(root);
-    build.arg("build").args(sanitizer);
+    build.arg("build").args(&flags);
     if let Some(target) = &options.target {
         build.arg(target);
     }
@@ -124,7 +132,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         let corpus = fuzz_dir.join("corpus").join(target);
         let mut run = cargo_fuzz(root);
         run.arg("run")
-            .args(sanitizer)
+            .args(&flags)
             .arg(target)
             .arg(&corpus)
             .arg("--")
@@ -447,14 +455,22 @@ mod tests {
 
     #[test]
     fn options_read_seconds_target_and_sanitizer() {
-        let args: Vec<String> = ["--seconds", "3", "profile_toml", "--sanitizer", "address"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+        let args: Vec<String> = [
+            "--seconds",
+            "3",
+            "profile_toml",
+            "--sanitizer",
+            "address",
+            "--dev",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
         let options = Options::parse(&args).unwrap();
         assert_eq!(options.seconds, 3);
         assert_eq!(options.target.as_deref(), Some("profile_toml"));
         assert_eq!(options.sanitizer, "address");
+        assert!(options.dev);
         assert_eq!(Options::parse(&[]).unwrap().seconds, DEFAULT_SECONDS);
     }
 
