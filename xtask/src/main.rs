@@ -23,10 +23,12 @@ commands:
       ratios from that run; --no-run prints it from the last run's results;
       --instructions counts instructions per signature under valgrind's
       callgrind instead.
-  fuzz [--seconds N] [--sanitizer NAME] [TARGET]
+  fuzz [--seconds N] [--sanitizer NAME] [--dev] [TARGET]
       Build the libFuzzer targets in fuzz/ (installing cargo-fuzz if it is
       missing) and run TARGET, or every target, for N seconds each (default
-      10), seeded from the vector files. Exits non-zero on any crash.";
+      10), seeded from the vector files. Exits non-zero on any crash.
+      --sanitizer address adds AddressSanitizer (default: none); --dev
+      builds without optimizations (a quicker smoke run).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
