@@ -165,12 +165,16 @@ pub(crate) fn sort_params(list: &mut [Param<'_>]) {
 /// The first eight bytes of `name`, zero-padded, as a big-endian number.
 #[inline]
 fn prefix(name: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = name.len().min(8);
-    if let (Some(to), Some(from)) = (buf.get_mut(..n), name.get(..n)) {
-        to.copy_from_slice(from);
+    if let Some(first) = name.first_chunk::<8>() {
+        return u64::from_be_bytes(*first);
     }
-    u64::from_be_bytes(buf)
+    // Shorter names, byte by byte (a copy of a variable length would be a
+    // call to `memcpy` per parameter).
+    let mut key = 0u64;
+    for (i, &b) in name.iter().enumerate() {
+        key |= u64::from(b) << (56 - 8 * i);
+    }
+    key
 }
 
 /// [`sort_params`] with room for the keys (`keys.len() >= list.len()`).
