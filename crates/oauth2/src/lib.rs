@@ -281,6 +281,14 @@ use base64::Engine as _;
 /// `application/x-www-form-urlencoded`, the content type of every request body here.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
+/// The most parameters a query, fragment or form-encoded request body may
+/// carry when this crate reads one (a callback; an authorization, token,
+/// revocation, introspection or device request on the server side). More is
+/// [`Error::Malformed`] before any is decoded: real ones carry a dozen at most,
+/// and the check for repeated names must stay cheap. (Responses are bounded by
+/// [`Client::max_response_bytes`](client::Client::max_response_bytes).)
+pub const MAX_FORM_PARAMS: usize = 256;
+
 /// One exchange: a request to build, and the response to read.
 ///
 /// Lets a transport drive any of this crate's exchanges the same way.

@@ -157,9 +157,20 @@ pub(crate) fn opt_scopes(
     }
 }
 
-/// Decodes form pairs, refusing a repeated name (RFC 6749 §3.1, §3.2).
+/// Decodes form pairs, refusing a repeated name (RFC 6749 §3.1, §3.2) and
+/// more than [`MAX_FORM_PARAMS`](crate::MAX_FORM_PARAMS) pairs.
 pub(crate) fn unique_pairs(encoded: &[u8]) -> Result<Vec<(String, String)>, Error> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let count = encoded
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .count();
+    if count > crate::MAX_FORM_PARAMS {
+        return Err(Error::malformed(format!(
+            "{count} form parameters; at most {} are read",
+            crate::MAX_FORM_PARAMS
+        )));
+    }
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(count);
     for (name, value) in url::form_urlencoded::parse(encoded) {
         if pairs.iter().any(|(n, _)| *n == name) {
             return Err(Error::malformed(format!("parameter `{name}` is repeated")));
@@ -240,5 +251,28 @@ mod tests {
         let e =
             read_members(502, Some("text/html"), b"<html>Bad Gateway</html>", 4096).unwrap_err();
         assert!(e.to_string().contains("Bad Gateway"), "{e}");
+    }
+
+    #[test]
+    fn forms_are_read_up_to_the_parameter_limit() {
+        let form = |n: usize| {
+            (0..n)
+                .map(|i| format!("p{i}=v"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let at_limit = unique_pairs(form(crate::MAX_FORM_PARAMS).as_bytes()).unwrap();
+        assert_eq!(at_limit.len(), crate::MAX_FORM_PARAMS);
+        // Empty pieces (`a=1&&b=2`) are not parameters.
+        let mut sparse = form(crate::MAX_FORM_PARAMS);
+        sparse.push_str("&&&");
+        assert!(unique_pairs(sparse.as_bytes()).is_ok());
+        let e = unique_pairs(form(crate::MAX_FORM_PARAMS + 1).as_bytes()).unwrap_err();
+        assert_eq!(e.code(), "malformed");
+        assert!(e.to_string().contains("at most 256"), "{e}");
+        // Far past it: the same error, at once (the repeated-name check is
+        // quadratic, so it must never see such a list).
+        let e = unique_pairs(form(200_000).as_bytes()).unwrap_err();
+        assert_eq!(e.code(), "malformed");
     }
 }
