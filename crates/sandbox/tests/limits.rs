@@ -1,7 +1,7 @@
 //! The sandbox's size limits over real HTTP: a body of `MAX_BODY_BYTES` is
-//! read, one byte more is refused with 413, and a form with more than
+//! read, one byte more is refused with 413, an OAuth 2 form with more than
 //! `MAX_FORM_PARAMS` parameters is refused with a clear 400, at once however
-//! many it has.
+//! many it has, and an OAuth 1 request with as many as fit is answered.
 
 mod common;
 
@@ -75,4 +75,29 @@ fn forms_with_too_many_parameters_are_refused_clearly() {
             "{n}: {text}"
         );
     }
+}
+
+#[test]
+fn oauth1_requests_with_many_parameters_are_answered() {
+    let sandbox = common::auto_approving();
+    let url = sandbox
+        .base_url()
+        .join("mapmyfitness-oauth1/3.1/oauth/request_token")
+        .unwrap()
+        .to_string();
+    // Unsigned, with about 450 000 parameters in a form body just under the
+    // body limit: a clear refusal, not a hang.
+    let mut form = String::from("oauth_consumer_key=x");
+    let mut i = 0;
+    while form.len() < MAX_BODY_BYTES - 16 {
+        form.push_str(&format!("&p{i}=v"));
+        i += 1;
+    }
+    let refused = post(&url, form.into_bytes());
+    assert!(
+        refused.status().is_client_error(),
+        "{}: {}",
+        refused.status(),
+        body(&refused)
+    );
 }
