@@ -22,11 +22,12 @@ use std::process::Command;
 use serde_json::Value;
 
 /// Every fuzz target, as named in `fuzz/Cargo.toml`.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 11] = [
     "oauth1_authorization_header",
     "oauth1_credentials_response",
     "oauth1_callback",
     "oauth1_verify",
+    "oauth1_sign_verify",
     "oauth2_callback",
     "oauth2_token_response",
     "oauth2_www_authenticate",
@@ -314,6 +315,19 @@ fn seeds_of_vector(vector: &Value, seeds: &mut Seeds) {
             );
         }
         "oauth1.sign_request" | "provider.signed_request" => {
+            if kind == "oauth1.sign_request" {
+                let placement = input["placement"].as_str().unwrap_or("header");
+                seeds.add(
+                    "oauth1_sign_verify",
+                    lines(&[
+                        placement,
+                        &s("method"),
+                        &s("url"),
+                        &s("content_type"),
+                        &s("body"),
+                    ]),
+                );
+            }
             let token = s("token");
             let verifier = s("verifier");
             if !token.is_empty() || !verifier.is_empty() {
