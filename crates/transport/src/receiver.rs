@@ -32,10 +32,12 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 
-/// The largest request head read from a browser, in bytes.
-const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// The largest request head (request line and headers) the receiver reads
+/// from a browser, in bytes; a longer one is answered
+/// `431 Request Header Fields Too Large` and the wait goes on.
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// The most connections handled at once; more are closed unanswered.
-const MAX_CONNECTIONS: usize = 32;
+pub const MAX_CONNECTIONS: usize = 32;
 /// How often the accept loop looks for new connections when idle.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 
@@ -493,6 +495,11 @@ fn read_head(stream: &mut TcpStream, deadline: Instant) -> Head {
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            // The limit counts the whole head, its blank line included,
+            // however the bytes arrived.
+            if end + 4 > MAX_HEAD_BYTES {
+                return Head::TooLarge;
+            }
             buf.truncate(end);
             return match String::from_utf8(buf) {
                 Ok(s) => Head::Complete(s),
