@@ -22,7 +22,7 @@ use std::process::Command;
 use serde_json::Value;
 
 /// Every fuzz target, as named in `fuzz/Cargo.toml`.
-pub const TARGETS: [&str; 11] = [
+pub const TARGETS: [&str; 12] = [
     "oauth1_authorization_header",
     "oauth1_credentials_response",
     "oauth1_callback",
@@ -34,6 +34,7 @@ pub const TARGETS: [&str; 11] = [
     "oauth2_token_request",
     "profile_toml",
     "token_store",
+    "sandbox_handle",
 ];
 
 /// Seconds each target runs when `--seconds` is not given.
@@ -267,7 +268,10 @@ pub fn collect_seeds(root: &Path) -> io::Result<Seeds> {
         }
     }
     for path in files(&root.join("crates/providers/profiles"), "toml")? {
-        seeds.add("profile_toml", fs::read(&path)?);
+        let text = fs::read_to_string(&path)?;
+        let profile = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        sandbox_seeds(profile, &text, &mut seeds);
+        seeds.add("profile_toml", text);
     }
     token_file_seeds(&mut seeds);
     Ok(seeds)
@@ -398,6 +402,48 @@ fn seeds_of_vector(vector: &Value, seeds: &mut Seeds) {
             }
         }
         _ => {}
+    }
+}
+
+/// Requests to each endpoint of a built-in profile, as the sandbox serves it
+/// (under `/<profile>/`, with the endpoint's path).
+fn sandbox_seeds(profile: &str, toml: &str, seeds: &mut Seeds) {
+    const FORM: &str = "Content-Type: application/x-www-form-urlencoded";
+    for line in toml.lines() {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim().trim_matches('"'));
+        if !key.ends_with("endpoint") && key != "api_base_url" {
+            continue;
+        }
+        let Ok(url) = url::Url::parse(value) else {
+            continue;
+        };
+        let path = format!("/{profile}{}", url.path());
+        seeds.add(
+            "sandbox_handle",
+            format!(
+                "GET {path}?response_type=code&client_id=c&state=s\
+                 &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&oauth_token=t\n\n"
+            ),
+        );
+        seeds.add(
+            "sandbox_handle",
+            format!(
+                "POST {path}\n{FORM}\nAuthorization: Basic YzpzZWNyZXQ=\n\n\
+                 grant_type=authorization_code&code=x&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+            ),
+        );
+        seeds.add(
+            "sandbox_handle",
+            format!(
+                "POST {path}\n{FORM}\nAuthorization: OAuth oauth_consumer_key=\"k\", \
+                 oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", \
+                 oauth_nonce=\"n\", oauth_signature=\"s\", oauth_callback=\"oob\"\n\n\
+                 a=1"
+            ),
+        );
     }
 }
 
