@@ -128,10 +128,16 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         build.arg(target);
     }
     status(&mut build, "building the fuzz targets")?;
+    let logs = fuzz_dir.join("logs");
+    fs::create_dir_all(&logs).map_err(|e| format!("creating {}: {e}", logs.display()))?;
     let mut failed = Vec::new();
     for target in options.targets() {
-        println!("\n==> fuzzing {target} for {} s", options.seconds);
+        println!("==> fuzzing {target} for {} s", options.seconds);
         let corpus = fuzz_dir.join("corpus").join(target);
+        let log_path = logs.join(format!("{target}.log"));
+        let log = fs::File::create(&log_path)
+            .and_then(|f| Ok((f.try_clone()?, f)))
+            .map_err(|e| format!("creating {}: {e}", log_path.display()))?;
         let mut run = cargo_fuzz(root);
         run.arg("run")
             .args(&flags)
@@ -139,12 +145,25 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
             .arg(&corpus)
             .arg("--")
             .arg(format!("-max_total_time={}", options.seconds))
-            // An input that takes a second is a bug (an endless loop).
+            // An input that takes ten seconds is a bug (an endless loop).
             .arg("-timeout=10")
             .arg("-rss_limit_mb=2048")
-            .arg("-print_final_stats=1");
-        if status(&mut run, &format!("fuzzing {target}")).is_err() {
-            failed.push(target);
+            .arg("-print_final_stats=1")
+            .stdout(log.0)
+            .stderr(log.1);
+        let outcome = status(&mut run, &format!("fuzzing {target}"));
+        let text = fs::read_to_string(&log_path).unwrap_or_default();
+        match outcome {
+            Ok(()) => println!("    {}", summary(&text)),
+            Err(e) => {
+                // The panic, the crashing input's path and how to rerun it.
+                let lines: Vec<&str> = text.lines().collect();
+                for line in &lines[lines.len().saturating_sub(40)..] {
+                    println!("    | {line}");
+                }
+                println!("    {e}; the whole log is {}", log_path.display());
+                failed.push(target);
+            }
         }
     }
     if failed.is_empty() {
@@ -155,6 +174,21 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
             failed.join(", ")
         ))
     }
+}
+
+/// libFuzzer's closing line (`Done N runs in S second(s)`) and how many new
+/// inputs it kept.
+fn summary(log: &str) -> String {
+    let done = log
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("Done "))
+        .unwrap_or("no `Done` line: see the log");
+    let added = log
+        .lines()
+        .find_map(|l| l.strip_prefix("stat::new_units_added:"))
+        .map_or(String::new(), |n| format!(", {} new inputs", n.trim()));
+    format!("{done}{added}")
 }
 
 /// `cargo fuzz` with the environment a stable toolchain needs.
@@ -566,6 +600,14 @@ mod tests {
                 "{target} is not in fuzz/Cargo.toml"
             );
         }
+    }
+
+    #[test]
+    fn the_summary_is_libfuzzers_closing_line() {
+        let log = "INFO: Seed: 1\n#2 INITED\nDone 1234 runs in 5 second(s)\n\
+                   stat::number_of_executed_units: 1234\nstat::new_units_added:          7\n";
+        assert_eq!(summary(log), "Done 1234 runs in 5 second(s), 7 new inputs");
+        assert!(summary("crash").starts_with("no `Done` line"));
     }
 
     #[test]
