@@ -156,9 +156,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         match outcome {
             Ok(()) => println!("    {}", summary(&text)),
             Err(e) => {
-                // The panic, the crashing input's path and how to rerun it.
-                let lines: Vec<&str> = text.lines().collect();
-                for line in &lines[lines.len().saturating_sub(40)..] {
+                for line in failure_excerpt(&text) {
                     println!("    | {line}");
                 }
                 println!("    {e}; the whole log is {}", log_path.display());
@@ -189,6 +187,26 @@ fn summary(log: &str) -> String {
         .find_map(|l| l.strip_prefix("stat::new_units_added:"))
         .map_or(String::new(), |n| format!(", {} new inputs", n.trim()));
     format!("{done}{added}")
+}
+
+/// From a failed run's log: the panic and its message, libFuzzer's verdict,
+/// where the crashing input was written and how to run it again (or the
+/// log's last lines when none of these are there).
+fn failure_excerpt(log: &str) -> Vec<&str> {
+    let lines: Vec<&str> = log.lines().collect();
+    let mut out = Vec::new();
+    if let Some(i) = lines.iter().position(|l| l.contains("panicked at")) {
+        out.extend(lines.iter().skip(i).take(3));
+    }
+    out.extend(lines.iter().filter(|l| {
+        l.starts_with("SUMMARY:")
+            || l.contains("Test unit written to")
+            || l.trim_start().starts_with("cargo fuzz run")
+    }));
+    if out.is_empty() {
+        out.extend(&lines[lines.len().saturating_sub(20)..]);
+    }
+    out
 }
 
 /// `cargo fuzz` with the environment a stable toolchain needs.
@@ -608,6 +626,27 @@ mod tests {
                    stat::number_of_executed_units: 1234\nstat::new_units_added:          7\n";
         assert_eq!(summary(log), "Done 1234 runs in 5 second(s), 7 new inputs");
         assert!(summary("crash").starts_with("no `Done` line"));
+    }
+
+    #[test]
+    fn a_failure_shows_the_panic_and_the_input() {
+        let log = "#1 INITED\nthread '<unnamed>' panicked at fuzz_targets/t.rs:5:5:\n\
+                   deliberate\nnote: run with RUST_BACKTRACE\n==1== ERROR: libFuzzer: deadly signal\n\
+                   SUMMARY: libFuzzer: deadly signal\n\
+                   artifact_prefix='a/'; Test unit written to a/crash-1\nStack backtrace:\n  0: x\n\
+                   \tcargo fuzz run t a/crash-1\n   1: anyhow\n";
+        assert_eq!(
+            failure_excerpt(log),
+            [
+                "thread '<unnamed>' panicked at fuzz_targets/t.rs:5:5:",
+                "deliberate",
+                "note: run with RUST_BACKTRACE",
+                "SUMMARY: libFuzzer: deadly signal",
+                "artifact_prefix='a/'; Test unit written to a/crash-1",
+                "\tcargo fuzz run t a/crash-1",
+            ]
+        );
+        assert_eq!(failure_excerpt("a\nb").len(), 2);
     }
 
     #[test]
