@@ -287,6 +287,43 @@ fn oauth2_response_errors_never_show_tokens() {
 }
 
 #[test]
+fn provider_clients_and_their_errors_never_show_secrets() {
+    for name in ["fitbit", "mapmytracks", "mapmyfitness"] {
+        let profile = sansauth_providers::builtin::get(name).unwrap();
+        let client = profile
+            .oauth2_client("client-id", Some(CLIENT_SECRET))
+            .unwrap();
+        debug(&format!("{name} Client"), &client);
+        debug(&format!("{name} Profile"), &profile);
+        let grant = sansauth_oauth2::token::Grant::RefreshToken {
+            refresh_token: RefreshToken::new(REFRESH),
+            scopes: Vec::new(),
+        };
+        let request = sansauth_oauth2::token::TokenRequest::new(&client, grant);
+        debug(&format!("{name} TokenRequest"), &request);
+        // A token body with an error status: the error does not quote it.
+        let body = format!(
+            r#"{{"access_token":"{ACCESS}","token_type":"bearer","refresh_token":"{REFRESH}"}}"#
+        );
+        let response = http::Response::builder()
+            .status(500)
+            .header("content-type", "application/json")
+            .body(body.clone().into_bytes())
+            .unwrap();
+        let e = profile
+            .read_token_response(&request, &response)
+            .unwrap_err();
+        error(&format!("{name} token response error ({body})"), &e);
+    }
+    let e = sansauth_providers::Profile::from_toml(
+        &format!("name = \"x\"\nclient_secret = \"{CLIENT_SECRET}\"\n"),
+        None,
+    )
+    .unwrap_err();
+    error("profile error", &e);
+}
+
+#[test]
 fn transport_types_never_show_secrets() {
     let callback = Callback::new("http://127.0.0.1:8080/cb", &format!("code={CODE}&state=s"));
     debug("Callback", &callback);
