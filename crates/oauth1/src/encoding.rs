@@ -126,145 +126,6 @@ pub(crate) fn encode_cow(raw: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// Whether `raw` is exactly the §3.6 encoding of what it encodes: only
-/// unreserved bytes, and `%XX` escapes in uppercase hex of bytes that are
-/// not unreserved.
-fn is_canonical(raw: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&b) = raw.get(i) {
-        if unreserved(b) {
-            i += 1;
-            continue;
-        }
-        let escaped = match (b, raw.get(i + 1), raw.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) => match (upper_hex_value(h), upper_hex_value(l)) {
-                (Some(h), Some(l)) => !unreserved(h << 4 | l),
-                _ => false,
-            },
-            _ => false,
-        };
-        if !escaped {
-            return false;
-        }
-        i += 3;
-    }
-    true
-}
-
-/// Splits a query or `application/x-www-form-urlencoded` body into its
-/// pairs in one pass, checking as it goes whether each name and value is
-/// already in its §3.6 encoding (then it is borrowed); `emit` gets each pair
-/// in that encoding. Empty pieces between `&`s are skipped; `+` is a space.
-///
-/// # Errors
-///
-/// [`Error::Malformed`] for a `%` not followed by two hex digits.
-pub(crate) fn split_form<'a>(
-    raw: &'a [u8],
-    mut emit: impl FnMut(Cow<'a, [u8]>, Cow<'a, [u8]>),
-) -> Result<(), Error> {
-    let mut start = 0;
-    let mut eq: Option<usize> = None;
-    // Whether the name, and the value, are canonical so far.
-    let (mut name_ok, mut value_ok) = (true, true);
-    let mut i = 0;
-    loop {
-        // Names and values are mostly unreserved bytes: skip them eight at a
-        // time, one branch per eight table lookups.
-        while let Some(chunk) = raw.get(i..i + 8) {
-            if !chunk.iter().fold(true, |all, &b| all & unreserved(b)) {
-                break;
-            }
-            i += 8;
-        }
-        // Then one at a time, up to the next byte that is not unreserved.
-        while raw.get(i).is_some_and(|&b| unreserved(b)) {
-            i += 1;
-        }
-        let b = raw.get(i).copied();
-        match b {
-            Some(b'%') => {
-                let ok = match (raw.get(i + 1), raw.get(i + 2)) {
-                    (Some(&h), Some(&l)) => match (upper_hex_value(h), upper_hex_value(l)) {
-                        (Some(h), Some(l)) => !unreserved(h << 4 | l),
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                if ok {
-                    i += 3;
-                    continue;
-                }
-            }
-            Some(b'=') if eq.is_none() => {
-                eq = Some(i);
-                i += 1;
-                continue;
-            }
-            Some(b'&') | None => {
-                if i > start {
-                    let piece = raw.get(start..i).unwrap_or_default();
-                    let (name, value) = match eq {
-                        Some(e) => (
-                            raw.get(start..e).unwrap_or_default(),
-                            raw.get(e + 1..i).unwrap_or_default(),
-                        ),
-                        None => (piece, &[][..]),
-                    };
-                    let name = if name_ok {
-                        Cow::Borrowed(name)
-                    } else {
-                        canonical(name, true)?
-                    };
-                    let value = if value_ok {
-                        Cow::Borrowed(value)
-                    } else {
-                        canonical(value, true)?
-                    };
-                    emit(name, value);
-                }
-                if b.is_none() {
-                    return Ok(());
-                }
-                i += 1;
-                start = i;
-                eq = None;
-                (name_ok, value_ok) = (true, true);
-                continue;
-            }
-            Some(_) => {}
-        }
-        // Anything else is not canonical: the part it is in gets re-encoded.
-        if eq.is_none() {
-            name_ok = false;
-        } else {
-            value_ok = false;
-        }
-        i += 1;
-    }
-}
-
-/// A still-encoded name or value from a query, form body or header, in its
-/// §3.6 encoding: borrowed when it already is exactly that (the usual case),
-/// otherwise decoded (`+` is a space with `plus_is_space`) and encoded again.
-///
-/// Normalized parameters (§3.4.1.3.2) are sorted and joined in this form, so
-/// comparing two parameters is comparing bytes. Decoded bytes that are not
-/// UTF-8 are kept byte for byte.
-///
-/// # Errors
-///
-/// [`Error::Malformed`] for a `%` not followed by two hex digits.
-pub(crate) fn canonical(raw: &[u8], plus_is_space: bool) -> Result<Cow<'_, [u8]>, Error> {
-    if is_canonical(raw) {
-        return Ok(Cow::Borrowed(raw));
-    }
-    let decoded = decode_bytes(raw, plus_is_space)?;
-    let mut out = Vec::with_capacity(encoded_len(&decoded));
-    put_encoded(&decoded, &mut out);
-    Ok(Cow::Owned(out))
-}
-
 /// The text a §3.6 encoding stands for; borrowed when there is no escape.
 ///
 /// # Errors
@@ -296,7 +157,8 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, Error> 
     })
 }
 
-fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>, Error> {
+/// Decodes `%XX` escapes (either case); with `plus_is_space`, `+` is a space.
+pub(crate) fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>, Error> {
     let malformed = Error::Malformed {
         what: "percent-encoding",
     };
@@ -326,15 +188,6 @@ fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-/// The value of one uppercase hex digit.
-const fn upper_hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// The value of one hex digit, either case.
 const fn hex_value(b: u8) -> Option<u8> {
     match b {
@@ -348,65 +201,6 @@ const fn hex_value(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn canonical_forms_are_borrowed_and_others_re_encoded() {
-        assert!(matches!(
-            canonical(b"abc%2A%20", true),
-            Ok(Cow::Borrowed(_))
-        ));
-        for (raw, want) in [
-            (&b"a+b"[..], &b"a%20b"[..]),
-            (b"%7e%41", b"~A"),
-            (b"%2a*", b"%2A%2A"),
-            (b"%FF", b"%FF"),
-            (b"\xc3\xa9", b"%C3%A9"),
-        ] {
-            assert_eq!(canonical(raw, true).as_deref(), Ok(want), "{raw:?}");
-        }
-        assert_eq!(canonical(b"a+b", false).as_deref(), Ok(&b"a%2Bb"[..]));
-        assert!(canonical(b"%F", false).is_err());
-        assert!(canonical(b"%zz", false).is_err());
-    }
-
-    #[test]
-    fn one_pass_split_agrees_with_splitting_then_encoding() {
-        for raw in [
-            &b""[..],
-            b"&&",
-            b"a",
-            b"a=",
-            b"=b",
-            b"a=b=c&d",
-            b"a+b=c+d&%41=%7e",
-            b"x=%2A%2a&y=*",
-            b"n%20=v%20&%E2%82%AC=%e2%82%ac",
-            b"a=%2",
-            b"a=%&b=1",
-        ] {
-            let mut got = Vec::new();
-            let one_pass = split_form(raw, |n, v| got.push((n.into_owned(), v.into_owned())));
-            let mut want = Vec::new();
-            let two_pass: Result<(), Error> = raw
-                .split(|&b| b == b'&')
-                .filter(|p| !p.is_empty())
-                .try_for_each(|p| {
-                    let (n, v) = match p.iter().position(|&b| b == b'=') {
-                        Some(i) => (&p[..i], &p[i + 1..]),
-                        None => (p, &[][..]),
-                    };
-                    want.push((
-                        canonical(n, true)?.into_owned(),
-                        canonical(v, true)?.into_owned(),
-                    ));
-                    Ok(())
-                });
-            assert_eq!(one_pass.is_ok(), two_pass.is_ok(), "{raw:?}");
-            if one_pass.is_ok() {
-                assert_eq!(got, want, "{raw:?}");
-            }
-        }
-    }
 
     #[test]
     fn raw_text_encodes_and_decodes() {

@@ -178,21 +178,21 @@ pub fn parse_credentials_response(
     body: &[u8],
     require_callback_confirmed: bool,
 ) -> Result<CredentialsResponse, Error> {
-    let mut list: ParamList<'_> = ParamList::new();
+    let mut list = ParamList::with_capacity(4);
     list.add_form(body)?;
     let (mut token, mut secret, mut confirmed) = (None, None, None);
     let mut extra = Vec::new();
     for p in list.as_slice() {
-        let (slot, name) = match &*p.name {
+        let (slot, name) = match list.bytes(p.name) {
             b"oauth_token" => (&mut token, "oauth_token"),
             b"oauth_token_secret" => (&mut secret, "oauth_token_secret"),
             b"oauth_callback_confirmed" => (&mut confirmed, "oauth_callback_confirmed"),
             _ => {
-                extra.push((decoded(&p.name)?, decoded(&p.value)?));
+                extra.push((decoded(list.bytes(p.name))?, decoded(list.bytes(p.value))?));
                 continue;
             }
         };
-        if slot.replace(decoded(&p.value)?).is_some() {
+        if slot.replace(decoded(list.bytes(p.value))?).is_some() {
             return Err(Error::DuplicateParameter { name });
         }
     }
@@ -297,18 +297,19 @@ pub fn parse_callback(callback: &str, temporary_token: &str) -> Result<Callback,
         None if without_fragment.contains("://") => "",
         None => without_fragment,
     };
-    let mut list: ParamList<'_> = ParamList::new();
+    let mut list = ParamList::with_capacity(4);
     list.add_form(query.as_bytes())?;
     let (mut token, mut verifier) = (None, None);
     for p in list.as_slice() {
-        let slot = match &*p.name {
+        let name = list.bytes(p.name);
+        let slot = match name {
             b"oauth_token" => &mut token,
             b"oauth_verifier" => &mut verifier,
             _ => continue,
         };
-        if slot.replace(decoded(&p.value)?).is_some() {
+        if slot.replace(decoded(list.bytes(p.value))?).is_some() {
             return Err(Error::DuplicateParameter {
-                name: static_name(&p.name),
+                name: static_name(name),
             });
         }
     }

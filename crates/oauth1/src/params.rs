@@ -4,8 +4,8 @@
 //! Every name and value is kept in its §3.6 encoding, which is how
 //! §3.4.1.3.2 sorts and joins them: as a slice of the request whenever the
 //! request already has it in that form (the usual case), re-encoded into a
-//! buffer of its own otherwise. Sorting is then comparing bytes, and the list
-//! lives on the stack until it outgrows it.
+//! buffer the list owns otherwise. Sorting is then comparing bytes, and the
+//! list lives on the stack until it outgrows it.
 
 use alloc::borrow::Cow;
 use alloc::collections::BTreeSet;
@@ -14,37 +14,46 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::Error;
-use crate::encoding::{canonical, decode_text, encode_cow, split_form};
+use crate::encoding::{decode_bytes, decode_text, is_unreserved, put_encoded};
 use crate::sink::Sink;
 
-/// One parameter, name and value in their §3.6 encodings.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Param<'a> {
-    pub(crate) name: Cow<'a, [u8]>,
-    pub(crate) value: Cow<'a, [u8]>,
+/// A name or value in its §3.6 encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text<'a> {
+    /// Borrowed, with no `%` in it.
+    Plain(&'a [u8]),
+    /// Borrowed, with `%XX` escapes in it.
+    Escaped(&'a [u8]),
+    /// Re-encoded into the list's own buffer, at `start..end`.
+    Owned(u32, u32),
 }
 
-impl<'a> Param<'a> {
-    const EMPTY: Self = Self {
-        name: Cow::Borrowed(&[]),
-        value: Cow::Borrowed(&[]),
-    };
+impl<'a> Text<'a> {
+    const EMPTY: Self = Self::Plain(&[]);
 
-    /// A parameter from raw (unencoded) text.
-    pub(crate) fn raw(name: &'a [u8], value: &'a [u8]) -> Self {
-        Self {
-            name: encode_cow(name),
-            value: encode_cow(value),
+    /// Borrowed encoded text, sorted by whether it holds an escape.
+    pub(crate) fn encoded(bytes: &'a [u8]) -> Self {
+        if has_percent(bytes) {
+            Self::Escaped(bytes)
+        } else {
+            Self::Plain(bytes)
         }
     }
+}
 
-    /// §3.4.1.3.2 order: by encoded name, then by encoded value.
-    #[inline]
-    fn cmp_normalized(&self, other: &Self) -> Ordering {
-        self.name
-            .cmp(&other.name)
-            .then_with(|| self.value.cmp(&other.value))
-    }
+/// One parameter, name and value in their §3.6 encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Param<'a> {
+    pub(crate) name: Text<'a>,
+    pub(crate) value: Text<'a>,
+}
+
+impl Param<'_> {
+    /// An unused slot.
+    pub(crate) const EMPTY: Self = Self {
+        name: Text::EMPTY,
+        value: Text::EMPTY,
+    };
 }
 
 /// How many parameters fit on the stack before the list moves to the heap.
@@ -55,60 +64,136 @@ pub(crate) const INLINE: usize = 32;
 /// nothing but its output; longer lists move to the heap.
 pub(crate) const LARGE: usize = 256;
 
-/// A list of parameters that starts on the stack, with room for `N`.
+/// A list of parameters: in slots the caller provides (on its stack) until
+/// they are full, on the heap after that.
 #[derive(Debug)]
-pub(crate) struct ParamList<'a, const N: usize = INLINE> {
-    inline: [Param<'a>; N],
+pub(crate) struct ParamList<'a, 's> {
+    inline: &'s mut [Param<'a>],
     len: usize,
+    /// Whether the parameters are in `spill` (the slots were full, or none).
+    spilled: bool,
     spill: Vec<Param<'a>>,
+    /// The encodings of names and values the request did not have in their
+    /// §3.6 form ([`Text::Owned`]).
+    owned: Vec<u8>,
 }
 
-impl<'a, const N: usize> ParamList<'a, N> {
-    pub(crate) fn new() -> Self {
+impl<'a> ParamList<'a, 'a> {
+    /// An empty list on the heap, with room for `capacity` parameters.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         Self {
-            inline: [const { Param::EMPTY }; N],
+            inline: &mut [],
             len: 0,
+            spilled: true,
+            spill: Vec::with_capacity(capacity),
+            owned: Vec::new(),
+        }
+    }
+}
+
+impl<'a, 's> ParamList<'a, 's> {
+    /// An empty list that fills `slots` first (a list is built where it is
+    /// used, on the caller's stack: as a value it would be too large to move).
+    pub(crate) fn on(slots: &'s mut [Param<'a>]) -> Self {
+        Self {
+            inline: slots,
+            len: 0,
+            spilled: false,
             spill: Vec::new(),
+            owned: Vec::new(),
         }
     }
 
     pub(crate) fn push(&mut self, param: Param<'a>) {
-        if !self.spill.is_empty() {
-            self.spill.push(param);
-        } else if let Some(slot) = self.inline.get_mut(self.len) {
-            *slot = param;
-            self.len += 1;
-        } else {
-            self.spill.reserve(N * 2);
+        if !self.spilled {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = param;
+                self.len += 1;
+                return;
+            }
+            self.spill.reserve(self.len * 2 + 4);
             self.spill
-                .extend(self.inline.iter_mut().map(core::mem::take));
-            self.spill.push(param);
-            self.len = 0;
+                .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
+            self.spilled = true;
         }
+        self.spill.push(param);
+    }
+
+    /// Adds a parameter from raw (unencoded) text.
+    pub(crate) fn push_raw(&mut self, name: &'a [u8], value: &'a [u8]) {
+        let name = self.encode(name);
+        let value = self.encode(value);
+        self.push(Param { name, value });
+    }
+
+    /// The §3.6 encoding of raw text: borrowed when it needs no escape.
+    fn encode(&mut self, raw: &'a [u8]) -> Text<'a> {
+        if raw.iter().all(|&b| is_unreserved(b)) {
+            return Text::Plain(raw);
+        }
+        let start = self.owned.len();
+        put_encoded(raw, &mut self.owned);
+        self.owned_text(start)
+    }
+
+    /// The text written into `owned` since `start`.
+    fn owned_text(&self, start: usize) -> Text<'a> {
+        // A list never holds 4 GiB of text: the request would not fit in memory.
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Text::Owned(at(start), at(self.owned.len()))
+    }
+
+    /// The §3.6 encoding of still-encoded text from a query, a form body
+    /// (`plus_is_space`) or a header: borrowed when it is that already.
+    fn canonical(&mut self, raw: &'a [u8], plus_is_space: bool) -> Result<Text<'a>, Error> {
+        match canonical_form(raw) {
+            Some(false) => Ok(Text::Plain(raw)),
+            Some(true) => Ok(Text::Escaped(raw)),
+            None => {
+                let decoded = decode_bytes(raw, plus_is_space)?;
+                let start = self.owned.len();
+                put_encoded(&decoded, &mut self.owned);
+                Ok(self.owned_text(start))
+            }
+        }
+    }
+
+    /// Adds a parameter as an `Authorization` header carries it (§3.5.1):
+    /// name and value still encoded, `+` not a space.
+    pub(crate) fn push_encoded(&mut self, name: &'a [u8], value: &'a [u8]) -> Result<(), Error> {
+        let name = self.canonical(name, false)?;
+        let value = self.canonical(value, false)?;
+        self.push(Param { name, value });
+        Ok(())
+    }
+
+    /// The bytes of `text`.
+    #[inline]
+    pub(crate) fn bytes(&self, text: Text<'a>) -> &[u8] {
+        resolve(text, &self.owned)
+    }
+
+    /// The buffer [`Text::Owned`] texts point into.
+    pub(crate) fn owned(&self) -> &[u8] {
+        &self.owned
     }
 
     pub(crate) fn as_slice(&self) -> &[Param<'a>] {
-        if self.spill.is_empty() {
-            self.inline.get(..self.len).unwrap_or_default()
-        } else {
+        if self.spilled {
             &self.spill
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [Param<'a>] {
-        if self.spill.is_empty() {
-            self.inline.get_mut(..self.len).unwrap_or_default()
         } else {
-            &mut self.spill
+            self.inline.get(..self.len).unwrap_or_default()
         }
     }
 
     /// Keeps only the parameters for which `keep` is true, in order.
-    pub(crate) fn retain(&mut self, keep: impl Fn(&Param<'a>) -> bool) {
-        if self.spill.is_empty() {
+    pub(crate) fn retain(&mut self, keep: impl Fn(&[u8]) -> bool) {
+        let owned = &self.owned;
+        let keep = |p: &Param<'a>| keep(resolve(p.name, owned));
+        if !self.spilled {
             let mut kept = 0;
             for i in 0..self.len {
-                let Some(p) = self.inline.get_mut(i).map(core::mem::take) else {
+                let Some(&p) = self.inline.get(i) else {
                     break;
                 };
                 if keep(&p) {
@@ -126,19 +211,200 @@ impl<'a, const N: usize> ParamList<'a, N> {
 
     /// Sorts in place into §3.4.1.3.2 order.
     pub(crate) fn sort(&mut self) {
-        sort_params(self.as_mut_slice());
+        let list = if self.spilled {
+            &mut self.spill
+        } else {
+            self.inline.get_mut(..self.len).unwrap_or_default()
+        };
+        sort_params(list, &self.owned);
     }
 
     /// Adds the pairs of a query or `application/x-www-form-urlencoded` body
     /// (`+` is a space; empty pieces between `&`s are skipped).
+    ///
+    /// One pass, sixteen bytes at a time: each chunk yields a mask of the
+    /// bytes that are not unreserved, and only those are looked at (`&`,
+    /// `=`, `%` escapes, and anything that makes a name or value need
+    /// re-encoding). Names and values that are already in their §3.6
+    /// encoding, as they mostly are, are borrowed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for a `%` not followed by two hex digits.
     pub(crate) fn add_form(&mut self, raw: &'a [u8]) -> Result<(), Error> {
-        split_form(raw, |name, value| self.push(Param { name, value }))
+        // The current pair starts at `start`; `eq` is its first `=`, or
+        // `usize::MAX`. `flags` has, per part (name: bits 0-1, value: bits
+        // 2-3), ESCAPED when it has an escape and REDO when it is not in its
+        // §3.6 form and must be encoded again.
+        let mut start = 0;
+        let mut eq = usize::MAX;
+        let mut flags = 0u8;
+        let mut base = 0;
+        while base < raw.len() {
+            let mut chunk = [b'a'; 16];
+            match raw.get(base..base + 16) {
+                Some(full) => chunk.copy_from_slice(full),
+                None => {
+                    let tail = raw.get(base..).unwrap_or_default();
+                    if let Some(head) = chunk.get_mut(..tail.len()) {
+                        head.copy_from_slice(tail);
+                    }
+                }
+            }
+            let mut mask = specials(&chunk);
+            while mask != 0 {
+                // A set bit is below 16.
+                let i = base + mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                let shift = if eq == usize::MAX { 0 } else { 2 };
+                match raw.get(i).copied().unwrap_or_default() {
+                    b'&' => {
+                        self.add_pair(raw, start, eq, i, flags)?;
+                        (start, eq, flags) = (i + 1, usize::MAX, 0);
+                    }
+                    b'=' if shift == 0 => eq = i,
+                    b'%' => match escape_at(raw, i) {
+                        // The two hex digits are unreserved: no mask bit to skip.
+                        Some(true) => flags |= ESCAPED << shift,
+                        Some(false) => flags |= REDO << shift,
+                        None => return Err(MALFORMED_ESCAPE),
+                    },
+                    _ => flags |= REDO << shift,
+                }
+            }
+            base += 16;
+        }
+        self.add_pair(raw, start, eq, raw.len(), flags)
+    }
+
+    /// Adds the pair `raw[start..end]`, split at `eq` when it is in it.
+    #[inline]
+    fn add_pair(
+        &mut self,
+        raw: &'a [u8],
+        start: usize,
+        eq: usize,
+        end: usize,
+        flags: u8,
+    ) -> Result<(), Error> {
+        if end <= start {
+            return Ok(());
+        }
+        let (name, value) = match (raw.get(start..eq), raw.get(eq.wrapping_add(1)..end)) {
+            (Some(name), Some(value)) if eq != usize::MAX => (name, value),
+            _ => (raw.get(start..end).unwrap_or_default(), &[][..]),
+        };
+        let name = self.form_text(name, flags);
+        let value = self.form_text(value, flags >> 2);
+        self.push(Param {
+            name: name?,
+            value: value?,
+        });
+        Ok(())
+    }
+
+    /// A name or value of a form, by its flags (see [`Self::add_form`]).
+    #[inline]
+    fn form_text(&mut self, bytes: &'a [u8], flags: u8) -> Result<Text<'a>, Error> {
+        Ok(if flags & REDO != 0 {
+            let decoded = decode_bytes(bytes, true)?;
+            let start = self.owned.len();
+            put_encoded(&decoded, &mut self.owned);
+            self.owned_text(start)
+        } else if flags & ESCAPED != 0 {
+            Text::Escaped(bytes)
+        } else {
+            Text::Plain(bytes)
+        })
     }
 
     /// Writes the normalized parameters of a sorted list: see [`put_normalized`].
     pub(crate) fn put_normalized(&self, twice: bool, sink: &mut impl Sink) {
-        put_normalized(self.as_slice(), twice, sink);
+        put_normalized(self.as_slice(), &self.owned, twice, sink);
     }
+}
+
+/// [`ParamList::add_form`]'s flags for a name or value: it has an escape.
+const ESCAPED: u8 = 1;
+/// ... it is not in its §3.6 form.
+const REDO: u8 = 2;
+
+const MALFORMED_ESCAPE: Error = Error::Malformed {
+    what: "percent-encoding",
+};
+
+/// The bytes of `text`, owned ones in `owned`.
+#[inline]
+pub(crate) fn resolve<'t>(text: Text<'t>, owned: &'t [u8]) -> &'t [u8] {
+    match text {
+        Text::Plain(b) | Text::Escaped(b) => b,
+        Text::Owned(start, end) => owned.get(start as usize..end as usize).unwrap_or_default(),
+    }
+}
+
+/// 1 for the bytes that are not unreserved (§3.6), 0 for the others.
+static SPECIAL: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is exact.
+        table[i] = !is_unreserved(i as u8) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Bit `i` is set when byte `i` of `chunk` is not unreserved (§3.6): sixteen
+/// table lookups, unrolled, with no branch.
+#[inline]
+fn specials(chunk: &[u8; 16]) -> u32 {
+    let mut mask = 0u32;
+    for (i, &b) in chunk.iter().enumerate() {
+        mask |= u32::from(SPECIAL[usize::from(b)]) << i;
+    }
+    mask
+}
+
+/// The escape at `raw[i]` (a `%`): `Some(true)` when it is canonical (two
+/// uppercase hex digits of a byte that is not unreserved), `Some(false)`
+/// when it is a valid escape in another form, `None` when it is broken.
+#[inline]
+fn escape_at(raw: &[u8], i: usize) -> Option<bool> {
+    let (&h, &l) = (raw.get(i + 1)?, raw.get(i + 2)?);
+    let upper = |d: u8| matches!(d, b'0'..=b'9' | b'A'..=b'F');
+    let hex = |d: u8| d.is_ascii_hexdigit();
+    if !(hex(h) && hex(l)) {
+        return None;
+    }
+    let value = (h as char).to_digit(16).unwrap_or(0) << 4 | (l as char).to_digit(16).unwrap_or(0);
+    // Two hex digits make a value below 256.
+    Some(upper(h) && upper(l) && !is_unreserved(value as u8))
+}
+
+/// Whether `raw` is in its §3.6 form (`Some`, with whether it holds an
+/// escape), or must be decoded and encoded again (`None`).
+fn canonical_form(raw: &[u8]) -> Option<bool> {
+    let mut escaped = false;
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        if is_unreserved(b) {
+            i += 1;
+        } else if b == b'%' && escape_at(raw, i) == Some(true) {
+            escaped = true;
+            i += 3;
+        } else {
+            return None;
+        }
+    }
+    Some(escaped)
+}
+
+/// §3.4.1.3.2 order: by encoded name, then by encoded value.
+#[inline]
+fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
+    resolve(a.name, owned)
+        .cmp(resolve(b.name, owned))
+        .then_with(|| resolve(a.value, owned).cmp(resolve(b.value, owned)))
 }
 
 /// Sorts parameters into §3.4.1.3.2 order: by encoded name, then by encoded value.
@@ -150,64 +416,79 @@ impl<'a, const N: usize> ParamList<'a, N> {
 /// sorted; the list is put in that order; and only runs whose keys share a
 /// prefix (names that agree on their first eight bytes) are sorted again by
 /// full name and value.
-pub(crate) fn sort_params(list: &mut [Param<'_>]) {
+pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
     if list.len() <= INLINE {
         let mut keys = [0u128; INLINE];
-        sort_keyed(list, &mut keys);
+        sort_keyed(list, owned, &mut keys);
     } else if list.len() <= LARGE {
         let mut keys = [0u128; LARGE];
-        sort_keyed(list, &mut keys);
+        sort_keyed(list, owned, &mut keys);
     } else {
         let mut keys = alloc::vec![0u128; list.len()];
-        sort_keyed(list, &mut keys);
+        sort_keyed(list, owned, &mut keys);
     }
 }
 
 /// The first eight bytes of `name`, zero-padded, as a big-endian number.
 #[inline]
 fn prefix(name: &[u8]) -> u64 {
+    let n = name.len();
     if let Some(first) = name.first_chunk::<8>() {
         return u64::from_be_bytes(*first);
     }
-    // Shorter names, byte by byte (a copy of a variable length would be a
-    // call to `memcpy` per parameter).
-    let mut key = 0u64;
-    for (i, &b) in name.iter().enumerate() {
-        key |= u64::from(b) << (56 - 8 * i);
-    }
-    key
+    // Shorter names as two overlapping loads (a copy of a variable length
+    // would be a call to `memcpy` per parameter): the bytes they share are
+    // the same, so or-ing them is exact.
+    let (head, tail) = match (name.first_chunk::<4>(), name.last_chunk::<4>()) {
+        (Some(h), Some(t)) => (
+            u64::from(u32::from_be_bytes(*h)) << 32,
+            u64::from(u32::from_be_bytes(*t)) << (64 - 8 * n),
+        ),
+        _ => {
+            let mut key = 0u64;
+            for (i, &b) in name.iter().enumerate() {
+                key |= u64::from(b) << (56 - 8 * i);
+            }
+            return key;
+        }
+    };
+    head | tail
 }
 
 /// [`sort_params`] with room for the keys (`keys.len() >= list.len()`).
-fn sort_keyed(list: &mut [Param<'_>], keys: &mut [u128]) {
+fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u128]) {
     const INDEX: u128 = (1 << 32) - 1;
     const VISITED: u128 = 1 << 32;
     let n = list.len();
     let Some(keys) = keys.get_mut(..n) else {
-        list.sort_unstable_by(Param::cmp_normalized);
+        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
         return;
     };
     for (i, (key, p)) in keys.iter_mut().zip(list.iter()).enumerate() {
         // `i < n <= u32::MAX` for any list that fits in memory twice over.
-        *key = u128::from(prefix(&p.name)) << 64 | (i as u128 & INDEX);
+        *key = u128::from(prefix(resolve(p.name, owned))) << 64 | (i as u128 & INDEX);
     }
-    keys.sort_unstable();
-    // Put the list in key order: position `j` takes the element that was at
-    // `keys[j] & INDEX`, following each cycle of the permutation once.
-    for start in 0..n {
-        let mut j = start;
-        while let Some(key) = keys.get_mut(j) {
-            if *key & VISITED != 0 {
-                break;
+    // Lists that arrive in order (as a client that sorts sends them) skip
+    // the sort and the moves.
+    if !keys.is_sorted() {
+        keys.sort_unstable();
+        // Put the list in key order: position `j` takes the element that was at
+        // `keys[j] & INDEX`, following each cycle of the permutation once.
+        for start in 0..n {
+            let mut j = start;
+            while let Some(key) = keys.get_mut(j) {
+                if *key & VISITED != 0 {
+                    break;
+                }
+                *key |= VISITED;
+                // The index was below `n`, so it fits in `usize`.
+                let from = (*key & INDEX) as usize;
+                if from == start {
+                    break;
+                }
+                list.swap(j, from);
+                j = from;
             }
-            *key |= VISITED;
-            // The index was below `n`, so it fits in `usize`.
-            let from = (*key & INDEX) as usize;
-            if from == start {
-                break;
-            }
-            list.swap(j, from);
-            j = from;
         }
     }
     // Names that share their first eight bytes: order them fully.
@@ -222,7 +503,7 @@ fn sort_keyed(list: &mut [Param<'_>], keys: &mut [u128]) {
         if run > 1
             && let Some(part) = list.get_mut(start..start + run)
         {
-            part.sort_unstable_by(Param::cmp_normalized);
+            part.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
         }
         start += run;
     }
@@ -234,24 +515,40 @@ fn sort_keyed(list: &mut [Param<'_>], keys: &mut [u128]) {
 ///
 /// Names and values are held in their §3.6 encoding, which has only
 /// unreserved bytes and `%XX` escapes, so encoding them again only turns
-/// each `%` into `%25`: a scan for `%`, not a table lookup per byte.
-pub(crate) fn put_normalized(list: &[Param<'_>], twice: bool, sink: &mut impl Sink) {
+/// each `%` into `%25`; and a [`Text`] knows whether it has a `%` at all.
+pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink: &mut impl Sink) {
     for (i, p) in list.iter().enumerate() {
         if twice {
             if i > 0 {
                 sink.put(b"%26");
             }
-            put_reencoded(&p.name, sink);
+            put_reencoded(p.name, owned, sink);
             sink.put(b"%3D");
-            put_reencoded(&p.value, sink);
+            put_reencoded(p.value, owned, sink);
         } else {
             if i > 0 {
                 sink.put(b"&");
             }
-            sink.put(&p.name);
+            sink.put(resolve(p.name, owned));
             sink.put(b"=");
-            sink.put(&p.value);
+            sink.put(resolve(p.value, owned));
         }
+    }
+}
+
+/// The §3.6 encoding of `text`, which is already in its §3.6 encoding.
+#[inline]
+pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) {
+    let encoded = match text {
+        Text::Plain(b) => return sink.put(b),
+        Text::Escaped(b) => b,
+        Text::Owned(..) => resolve(text, owned),
+    };
+    for (i, piece) in encoded.split(|&b| b == b'%').enumerate() {
+        if i > 0 {
+            sink.put(b"%25");
+        }
+        sink.put(piece);
     }
 }
 
@@ -275,21 +572,6 @@ fn has_percent(bytes: &[u8]) -> bool {
     chunks.remainder().contains(&b'%')
 }
 
-/// The §3.6 encoding of text that is already in its §3.6 encoding.
-#[inline]
-fn put_reencoded(encoded: &[u8], sink: &mut impl Sink) {
-    if !has_percent(encoded) {
-        sink.put(encoded);
-        return;
-    }
-    for (i, piece) in encoded.split(|&b| b == b'%').enumerate() {
-        if i > 0 {
-            sink.put(b"%25");
-        }
-        sink.put(piece);
-    }
-}
-
 /// Whether a `Content-Type` is `application/x-www-form-urlencoded`, with or
 /// without parameters such as `charset` (§3.4.1.3.1).
 pub(crate) fn is_form(content_type: Option<&str>) -> bool {
@@ -305,9 +587,12 @@ const MALFORMED_HEADER: Error = Error::Malformed {
     what: "OAuth Authorization header",
 };
 
+/// A name and a value as a header writes them (still encoded).
+pub(crate) type RawPair<'a> = (&'a [u8], &'a [u8]);
+
 /// Reads the parameters of an `OAuth` `Authorization` header value (§3.5.1),
-/// one `name="value"` at a time, names and values in their §3.6 encodings,
-/// except `realm`, whose value is returned as written.
+/// one `name="value"` at a time, each as written (still encoded; the grammar
+/// is checked, the escapes are left to the caller).
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderParams<'a> {
     rest: &'a [u8],
@@ -353,7 +638,7 @@ impl<'a> HeaderParams<'a> {
         }
     }
 
-    fn read_param(&mut self) -> Result<Option<Param<'a>>, Error> {
+    fn read_param(&mut self) -> Result<Option<RawPair<'a>>, Error> {
         // Empty list elements (`a="1", , b="2"`) are allowed by RFC 9110 §5.6.1.
         loop {
             self.skip_ows();
@@ -389,21 +674,12 @@ impl<'a> HeaderParams<'a> {
             Some(b',') => self.rest = self.rest.get(1..).unwrap_or_default(),
             Some(_) => return Err(MALFORMED_HEADER),
         }
-        if name == b"realm" {
-            return Ok(Some(Param {
-                name: Cow::Borrowed(name),
-                value: Cow::Borrowed(value),
-            }));
-        }
-        Ok(Some(Param {
-            name: canonical(name, false)?,
-            value: canonical(value, false)?,
-        }))
+        Ok(Some((name, value)))
     }
 }
 
 impl<'a> Iterator for HeaderParams<'a> {
-    type Item = Result<Param<'a>, Error>;
+    type Item = Result<RawPair<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed {
@@ -520,12 +796,12 @@ pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
     // n log n to check, not n².
     let mut seen = BTreeSet::new();
     for param in HeaderParams::new(header)? {
-        let param = param?;
-        let name = decoded(&param.name)?;
-        let value = if *param.name == *b"realm" {
-            decoded_raw(&param.value)?
+        let (name, value) = param?;
+        let name = decoded(name)?;
+        let value = if name == "realm" {
+            decoded_raw(value)?
         } else {
-            decoded(&param.value)?
+            decoded(value)?
         };
         let dup = if name == "realm" {
             out.realm.replace(value).is_some()
@@ -566,9 +842,10 @@ fn decoded_raw(bytes: &[u8]) -> Result<String, Error> {
 /// assert_eq!(n, "a=&a=1&b=2%20q");
 /// ```
 pub fn normalize_parameters(params: &[(&str, &str)]) -> String {
-    let mut list: ParamList<'_> = ParamList::new();
+    let mut slots = [Param::EMPTY; INLINE];
+    let mut list = ParamList::on(&mut slots);
     for (name, value) in params {
-        list.push(Param::raw(name.as_bytes(), value.as_bytes()));
+        list.push_raw(name.as_bytes(), value.as_bytes());
     }
     list.sort();
     let mut out = Vec::new();
@@ -580,6 +857,118 @@ pub fn normalize_parameters(params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reference: decode (`+` a space when `plus`), then encode.
+    fn reference(raw: &[u8], plus: bool) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        put_encoded(&decode_bytes(raw, plus)?, &mut out);
+        Ok(out)
+    }
+
+    #[test]
+    fn canonical_forms_are_borrowed_and_others_re_encoded() {
+        let mut slots = [Param::EMPTY; INLINE];
+        let mut list = ParamList::on(&mut slots);
+        assert_eq!(
+            list.canonical(b"abc%2A%20", true),
+            Ok(Text::Escaped(b"abc%2A%20"))
+        );
+        assert_eq!(
+            list.canonical(b"abc-._~", true),
+            Ok(Text::Plain(b"abc-._~"))
+        );
+        assert_eq!(list.canonical(b"%FF", true), Ok(Text::Escaped(b"%FF")));
+        for (raw, plus, want) in [
+            (&b"a+b"[..], true, &b"a%20b"[..]),
+            (b"a+b", false, b"a%2Bb"),
+            (b"%7e%41", true, b"~A"),
+            (b"%2a*", true, b"%2A%2A"),
+            (b"\xc3\xa9", true, b"%C3%A9"),
+        ] {
+            let text = list.canonical(raw, plus).unwrap();
+            assert!(matches!(text, Text::Owned(..)), "{raw:?}");
+            assert_eq!(list.bytes(text), want, "{raw:?}");
+        }
+        assert!(list.canonical(b"%F", false).is_err());
+        assert!(list.canonical(b"%zz", false).is_err());
+    }
+
+    #[test]
+    fn one_pass_split_agrees_with_splitting_then_encoding() {
+        // Pieces on both sides of the 16-byte chunk boundaries too.
+        let long = b"abcdefghijklmno=%41&pqrstuvwxyz0123=4567%2A89&%E2%82%AC+x=*&&tail%2";
+        for raw in [
+            &b""[..],
+            b"&&",
+            b"a",
+            b"a=",
+            b"=b",
+            b"a=b=c&d",
+            b"a+b=c+d&%41=%7e",
+            b"x=%2A%2a&y=*",
+            b"n%20=v%20&%E2%82%AC=%e2%82%ac",
+            b"a=%2",
+            b"a=%&b=1",
+            b"0123456789abcde%20=v",
+            b"0123456789abcdef=%2",
+            b"0123456789abcd=%20%",
+            &long[..long.len() - 6],
+            long,
+        ] {
+            let mut slots = [Param::EMPTY; INLINE];
+            let mut list = ParamList::on(&mut slots);
+            let one_pass = list.add_form(raw).map(|()| {
+                list.as_slice()
+                    .iter()
+                    .map(|p| (list.bytes(p.name).to_vec(), list.bytes(p.value).to_vec()))
+                    .collect::<Vec<_>>()
+            });
+            let two_pass: Result<Vec<_>, Error> = raw
+                .split(|&b| b == b'&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (n, v) = match p.iter().position(|&b| b == b'=') {
+                        Some(i) => (&p[..i], &p[i + 1..]),
+                        None => (p, &[][..]),
+                    };
+                    Ok((reference(n, true)?, reference(v, true)?))
+                })
+                .collect();
+            assert_eq!(one_pass.is_ok(), two_pass.is_ok(), "{raw:?}");
+            if let (Ok(got), Ok(want)) = (one_pass, two_pass) {
+                assert_eq!(got, want, "{raw:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_special_byte_mask_marks_exactly_the_reserved_bytes() {
+        for start in (0..=255u8).step_by(16) {
+            let chunk: [u8; 16] = core::array::from_fn(|i| start + i as u8);
+            let mask = specials(&chunk);
+            for (i, &b) in chunk.iter().enumerate() {
+                assert_eq!(mask >> i & 1 == 1, !is_unreserved(b), "{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_name_prefixes_are_the_zero_padded_bytes() {
+        for name in [
+            &b""[..],
+            b"a",
+            b"ab",
+            b"abc",
+            b"abcd",
+            b"abcde",
+            b"abcdefg",
+            b"abcdefgh",
+        ] {
+            let mut padded = [0u8; 8];
+            padded[..name.len()].copy_from_slice(name);
+            assert_eq!(prefix(name), u64::from_be_bytes(padded), "{name:?}");
+        }
+    }
 
     #[test]
     fn a_header_with_many_parameters_is_read_in_n_log_n() {
@@ -604,13 +993,14 @@ mod tests {
     #[test]
     fn lists_move_to_the_heap_when_full_and_keep_order() {
         let names: Vec<String> = (0..70).map(|i| alloc::format!("p{i:02}")).collect();
-        let mut list: ParamList<'_> = ParamList::new();
+        let mut slots = [Param::EMPTY; INLINE];
+        let mut list = ParamList::on(&mut slots);
         for n in names.iter().rev() {
-            list.push(Param::raw(n.as_bytes(), b""));
+            list.push_raw(n.as_bytes(), b"");
         }
         assert_eq!(list.as_slice().len(), 70);
         list.sort();
-        let got: Vec<&[u8]> = list.as_slice().iter().map(|p| &*p.name).collect();
+        let got: Vec<&[u8]> = list.as_slice().iter().map(|p| list.bytes(p.name)).collect();
         let want: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
         assert_eq!(got, want);
     }
@@ -647,13 +1037,13 @@ mod tests {
             let mut params: Vec<Param<'_>> = owned
                 .iter()
                 .map(|(n, v)| Param {
-                    name: Cow::Borrowed(n),
-                    value: Cow::Borrowed(v),
+                    name: Text::encoded(n),
+                    value: Text::encoded(v),
                 })
                 .collect();
             let mut want = params.clone();
-            want.sort_by(Param::cmp_normalized);
-            sort_params(&mut params);
+            want.sort_by(|a, b| cmp_normalized(a, b, &[]));
+            sort_params(&mut params, &[]);
             assert_eq!(params, want, "{n}");
         }
     }
@@ -661,22 +1051,23 @@ mod tests {
     #[test]
     fn encoding_normalized_parameters_twice_escapes_each_percent() {
         let params = [Param {
-            name: Cow::Borrowed(&b"a%20b"[..]),
-            value: Cow::Borrowed(&b"%2Fx%25"[..]),
+            name: Text::encoded(b"a%20b"),
+            value: Text::encoded(b"%2Fx%25"),
         }];
         let mut out = Vec::new();
-        put_normalized(&params, true, &mut out);
+        put_normalized(&params, &[], true, &mut out);
         assert_eq!(out, b"a%2520b%3D%252Fx%2525");
     }
 
     #[test]
     fn form_pairs_decode_plus_and_escapes() {
-        let mut list: ParamList<'_> = ParamList::new();
+        let mut slots = [Param::EMPTY; INLINE];
+        let mut list = ParamList::on(&mut slots);
         list.add_form(b"a=1+2&&b&c=%3D&=x").unwrap();
         let got: Vec<(&[u8], &[u8])> = list
             .as_slice()
             .iter()
-            .map(|p| (&*p.name, &*p.value))
+            .map(|p| (list.bytes(p.name), list.bytes(p.value)))
             .collect();
         assert_eq!(
             got,
@@ -687,7 +1078,7 @@ mod tests {
                 (b"", b"x")
             ]
         );
-        assert!(ParamList::<4>::new().add_form(b"a=%zz").is_err());
+        assert!(ParamList::with_capacity(0).add_form(b"a=%zz").is_err());
     }
 
     #[test]

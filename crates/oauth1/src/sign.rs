@@ -8,7 +8,8 @@ use core::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use hmac::{Hmac, Mac};
+use hmac::HmacCore;
+use hmac::digest::KeyInit;
 use rand_core::CryptoRngCore;
 use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
@@ -16,10 +17,12 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{Encode, encode_cow, encoded_len, put_encoded};
 use crate::params::{
-    HeaderParams, INLINE, LARGE, Param, ParamList, is_form, is_oauth_scheme, put_normalized,
+    HeaderParams, INLINE, LARGE, Param, ParamList, Text, is_form, is_oauth_scheme, put_normalized,
 };
 use crate::secrets::{ConsumerSecret, TokenCredentials};
-use crate::sink::{Counter, Hashing, Sink};
+#[cfg(feature = "rsa")]
+use crate::sink::Hashing;
+use crate::sink::{BlockCore, Blocks, Counter, Sink};
 use crate::uri::{Url, format_u64};
 use crate::{Error, SignatureMethod};
 
@@ -282,9 +285,9 @@ impl fmt::Debug for Signature {
 /// The signing key of one method, ready to sign many requests.
 #[derive(Clone)]
 pub(crate) enum Key {
-    HmacSha1(Hmac<Sha1>),
-    HmacSha256(Hmac<Sha256>),
-    HmacSha512(Hmac<Sha512>),
+    HmacSha1(HmacCore<Sha1>),
+    HmacSha256(HmacCore<Sha256>),
+    HmacSha512(HmacCore<Sha512>),
     /// `encode(consumer secret) & encode(token secret)` (§3.4.4).
     Plaintext(Zeroizing<String>),
     #[cfg(feature = "rsa")]
@@ -329,12 +332,14 @@ impl Key {
             what: "HMAC key rejected",
         };
         Ok(match method {
-            SignatureMethod::HmacSha1 => Self::HmacSha1(Hmac::new_from_slice(text).map_err(bad)?),
+            SignatureMethod::HmacSha1 => {
+                Self::HmacSha1(HmacCore::new_from_slice(text).map_err(bad)?)
+            }
             SignatureMethod::HmacSha256 => {
-                Self::HmacSha256(Hmac::new_from_slice(text).map_err(bad)?)
+                Self::HmacSha256(HmacCore::new_from_slice(text).map_err(bad)?)
             }
             SignatureMethod::HmacSha512 => {
-                Self::HmacSha512(Hmac::new_from_slice(text).map_err(bad)?)
+                Self::HmacSha512(HmacCore::new_from_slice(text).map_err(bad)?)
             }
             SignatureMethod::Plaintext => Self::Plaintext(Zeroizing::new(
                 // Only §3.6 output (ASCII) was written.
@@ -367,10 +372,10 @@ impl Key {
 
     /// Signs the base string `base`, streamed into the MAC or digest.
     pub(crate) fn sign(&self, base: &BaseSource<'_>) -> Result<Signature, Error> {
-        fn mac<M: Mac + Clone + hmac::digest::Update>(mac: &M, base: &BaseSource<'_>) -> Signature {
-            let mut sink = Hashing::new(mac.clone());
+        fn mac<C: BlockCore>(core: &C, base: &BaseSource<'_>) -> Signature {
+            let mut sink = Blocks::new(core.clone());
             base.put(&mut sink);
-            Signature::base64(&sink.finish().finalize().into_bytes())
+            Signature::base64(sink.finish().as_ref())
         }
         Ok(match self {
             Self::HmacSha1(m) => mac(m, base),
@@ -412,6 +417,8 @@ pub(crate) enum BaseSource<'x> {
         method: &'x str,
         url: &'x Url<'x>,
         list: &'x [Param<'x>],
+        /// What the list's [`Text::Owned`] texts point into.
+        owned: &'x [u8],
     },
     /// An already-built base string.
     Raw(&'x [u8]),
@@ -421,7 +428,12 @@ impl BaseSource<'_> {
     /// Writes the base string.
     pub(crate) fn put(&self, sink: &mut impl Sink) {
         match *self {
-            Self::Parts { method, url, list } => put_base_string(method, url, list, sink),
+            Self::Parts {
+                method,
+                url,
+                list,
+                owned,
+            } => put_base_string(method, url, list, owned, sink),
             Self::Raw(bytes) => sink.put(bytes),
         }
     }
@@ -453,10 +465,10 @@ where
 /// `header_params` says whether the `OAuth` parameters of `parts.authorization`
 /// count (they do for an already-signed request; `realm` and
 /// `oauth_signature` never do).
-pub(crate) fn collect<'a, const N: usize>(
+pub(crate) fn collect<'a>(
     parts: &RequestParts<'a>,
     header_params: bool,
-    list: &mut ParamList<'a, N>,
+    list: &mut ParamList<'a, '_>,
 ) -> Result<Url<'a>, Error> {
     let url = Url::parse(parts.url)?;
     if let Some(query) = url.query {
@@ -467,9 +479,9 @@ pub(crate) fn collect<'a, const N: usize>(
         .filter(|h| header_params && is_oauth_scheme(h))
     {
         for param in HeaderParams::new(header)? {
-            let param = param?;
-            if *param.name != *b"realm" {
-                list.push(param);
+            let (name, value) = param?;
+            if name != b"realm" {
+                list.push_encoded(name, value)?;
             }
         }
     }
@@ -477,9 +489,9 @@ pub(crate) fn collect<'a, const N: usize>(
         list.add_form(parts.body)?;
     }
     // §3.4.1.3.1: `oauth_signature` is never signed, wherever it is found.
-    let unsigned = |p: &Param<'_>| *p.name == *b"oauth_signature";
-    if list.as_slice().iter().any(unsigned) {
-        list.retain(|p| !unsigned(p));
+    let unsigned = |name: &[u8]| name == b"oauth_signature";
+    if list.as_slice().iter().any(|p| unsigned(list.bytes(p.name))) {
+        list.retain(|name| !unsigned(name));
     }
     Ok(url)
 }
@@ -489,6 +501,7 @@ pub(crate) fn put_base_string(
     method: &str,
     url: &Url<'_>,
     list: &[Param<'_>],
+    owned: &[u8],
     sink: &mut impl Sink,
 ) {
     let mut upper = [0u8; 16];
@@ -502,7 +515,7 @@ pub(crate) fn put_base_string(
     sink.put(b"&");
     url.put_base_uri(&mut Encode(sink));
     sink.put(b"&");
-    put_normalized(list, true, sink);
+    put_normalized(list, owned, true, sink);
 }
 
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
@@ -525,16 +538,17 @@ pub(crate) fn put_base_string(
 /// [`Error::Malformed`] for a URL that is not absolute, a bad percent-escape
 /// or a broken `Authorization` header.
 pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<String, Error> {
-    let mut list: ParamList<'_> = ParamList::new();
+    let mut slots = [Param::EMPTY; INLINE];
+    let mut list = ParamList::on(&mut slots);
     let url = collect(parts, true, &mut list)?;
     for (name, value) in extra {
         if *name != "oauth_signature" {
-            list.push(Param::raw(name.as_bytes(), value.as_bytes()));
+            list.push_raw(name.as_bytes(), value.as_bytes());
         }
     }
     list.sort();
     let mut out = Vec::new();
-    put_base_string(parts.method, &url, list.as_slice(), &mut out);
+    put_base_string(parts.method, &url, list.as_slice(), list.owned(), &mut out);
     String::from_utf8(out).map_err(|_| Error::Malformed {
         what: "base string",
     })
@@ -737,7 +751,7 @@ impl Signer {
         &self,
         parts: &RequestParts<'_>,
         params: &ProtocolParams<'_>,
-        then: impl FnOnce(&Url<'_>, &[Param<'_>], &OauthPairs<'_>) -> Result<T, Error>,
+        then: impl FnOnce(&BaseSource<'_>, &OauthPairs<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
         let oauth = self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf)?;
@@ -762,9 +776,9 @@ impl Signer {
         parts: &RequestParts<'_>,
         params: &ProtocolParams<'_>,
     ) -> Result<String, Error> {
-        self.with_base(parts, params, |url, list, _| {
+        self.with_base(parts, params, |base, _| {
             let mut out = Vec::new();
-            put_base_string(parts.method, url, list, &mut out);
+            base.put(&mut out);
             String::from_utf8(out).map_err(|_| Error::Malformed {
                 what: "base string",
             })
@@ -781,13 +795,7 @@ impl Signer {
         parts: &RequestParts<'_>,
         params: &ProtocolParams<'_>,
     ) -> Result<Signature, Error> {
-        self.with_base(parts, params, |url, list, _| {
-            self.key.sign(&BaseSource::Parts {
-                method: parts.method,
-                url,
-                list,
-            })
-        })
+        self.with_base(parts, params, |base, _| self.key.sign(base))
     }
 
     /// The `Authorization` header value for `parts` (§3.5.1):
@@ -908,12 +916,8 @@ impl Signer {
         params: &ProtocolParams<'_>,
         place: impl FnOnce(&OauthPairs<'_>, &str) -> T,
     ) -> Result<T, Error> {
-        self.with_base(parts, params, |url, list, oauth| {
-            let sig = self.key.sign(&BaseSource::Parts {
-                method: parts.method,
-                url,
-                list,
-            })?;
+        self.with_base(parts, params, |base, oauth| {
+            let sig = self.key.sign(base)?;
             Ok(place(oauth, sig.as_str()))
         })
     }
@@ -973,7 +977,7 @@ impl Signer {
 }
 
 /// How many `&`s `bytes` holds, counted eight bytes at a time.
-fn ampersands(bytes: &[u8]) -> usize {
+pub(crate) fn ampersands(bytes: &[u8]) -> usize {
     const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
     const AMPS: u64 = u64::from_ne_bytes([b'&'; 8]);
     let mut chunks = bytes.chunks_exact(8);
@@ -995,18 +999,25 @@ fn ampersands(bytes: &[u8]) -> usize {
 fn sorted_then<const N: usize, T>(
     parts: &RequestParts<'_>,
     oauth: &OauthPairs<'_>,
-    then: impl FnOnce(&Url<'_>, &[Param<'_>], &OauthPairs<'_>) -> Result<T, Error>,
+    then: impl FnOnce(&BaseSource<'_>, &OauthPairs<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let mut list = ParamList::<N>::new();
+    let mut slots = [Param::EMPTY; N];
+    let mut list = ParamList::on(&mut slots);
     let url = collect(parts, false, &mut list)?;
     for (name, value) in oauth.as_slice() {
         list.push(Param {
-            name: Cow::Borrowed(name.as_bytes()),
-            value: Cow::Borrowed(value),
+            name: Text::Plain(name.as_bytes()),
+            value: Text::encoded(value),
         });
     }
     list.sort();
-    then(&url, list.as_slice(), oauth)
+    let base = BaseSource::Parts {
+        method: parts.method,
+        url: &url,
+        list: list.as_slice(),
+        owned: list.owned(),
+    };
+    then(&base, oauth)
 }
 
 /// The §3.6 encoding of `text`.

@@ -4,7 +4,12 @@
 
 use alloc::vec::Vec;
 
+use hmac::HmacCore;
+use hmac::digest::Output;
+#[cfg(feature = "rsa")]
 use hmac::digest::Update;
+use hmac::digest::core_api::{Block, BlockSizeUser, Buffer, FixedOutputCore, UpdateCore};
+use hmac::digest::typenum::Unsigned;
 
 /// Something bytes of a base string can be written to.
 pub(crate) trait Sink {
@@ -30,23 +35,146 @@ impl Sink for Counter {
     }
 }
 
-/// Size of the staging buffer in front of a hash: the base string arrives in
-/// many small pieces (an escape is three bytes), and a hash's `update` is
-/// cheapest on larger runs.
-const STAGE: usize = 256;
+/// Size of the staging buffer in front of a hash: a whole number of blocks
+/// of every hash used (64 bytes for SHA-1 and SHA-256, 128 for SHA-512).
+const STAGE: usize = 512;
 
-/// A hash state (HMAC or digest) fed through a small staging buffer.
-pub(crate) struct Hashing<H: Update> {
-    hash: H,
+/// A MAC core that takes whole blocks: the keyed HMAC states of the HMAC methods.
+pub(crate) trait BlockCore: Clone {
+    /// The block size, in bytes.
+    const BLOCK: usize;
+    /// The MAC's output.
+    type Output: AsRef<[u8]>;
+    /// Absorbs one block of [`Self::BLOCK`] bytes.
+    fn block(&mut self, block: &[u8]);
+    /// The MAC over everything absorbed plus `rest` (shorter than a block).
+    fn finish(self, rest: &[u8]) -> Self::Output;
+}
+
+macro_rules! hmac_block_core {
+    ($($hash:ty),*) => {$(
+        impl BlockCore for HmacCore<$hash> {
+            const BLOCK: usize = <<Self as BlockSizeUser>::BlockSize as Unsigned>::USIZE;
+            type Output = Output<Self>;
+
+            #[inline]
+            fn block(&mut self, block: &[u8]) {
+                self.update_blocks(core::slice::from_ref(Block::<Self>::from_slice(block)));
+            }
+
+            fn finish(mut self, rest: &[u8]) -> Self::Output {
+                let mut out = Output::<Self>::default();
+                // `rest` is shorter than a block, which a block buffer always takes.
+                if let Ok(mut rest) = Buffer::<Self>::try_new(rest) {
+                    self.finalize_fixed_core(&mut rest, &mut out);
+                }
+                out
+            }
+        }
+    )*};
+}
+
+hmac_block_core!(sha1::Sha1, sha2::Sha256, sha2::Sha512);
+
+/// A MAC core fed whole blocks from one staging buffer.
+///
+/// The base string arrives in many small pieces (an escape is three bytes);
+/// they are copied once, into the stage, and the core compresses the stage's
+/// blocks straight from it when it fills. (A `Mac`'s own `update` would copy
+/// every piece a second time, into its block buffer.)
+pub(crate) struct Blocks<C> {
+    core: C,
     stage: [u8; STAGE],
     len: usize,
 }
 
+impl<C: BlockCore> Blocks<C> {
+    /// Starts from `core` (keyed already).
+    pub(crate) fn new(core: C) -> Self {
+        Self {
+            core,
+            stage: [0; STAGE],
+            len: 0,
+        }
+    }
+
+    /// Compresses the whole blocks of the stage and keeps the rest at its front.
+    fn compress(&mut self) {
+        let whole = self.len - self.len % C::BLOCK;
+        for block in self
+            .stage
+            .get(..whole)
+            .unwrap_or_default()
+            .chunks_exact(C::BLOCK)
+        {
+            self.core.block(block);
+        }
+        self.stage.copy_within(whole..self.len, 0);
+        self.len -= whole;
+    }
+
+    /// The output over every byte written.
+    pub(crate) fn finish(mut self) -> C::Output {
+        self.compress();
+        self.core
+            .finish(self.stage.get(..self.len).unwrap_or_default())
+    }
+}
+
+impl<C: BlockCore> Blocks<C> {
+    /// [`Sink::put`] when `bytes` does not fit in the stage: fill it,
+    /// compress it, go on with the rest.
+    #[cold]
+    #[inline(never)]
+    fn put_spilling(&mut self, mut bytes: &[u8]) {
+        loop {
+            let end = self.len + bytes.len();
+            if let Some(slot) = self.stage.get_mut(self.len..end) {
+                slot.copy_from_slice(bytes);
+                self.len = end;
+                return;
+            }
+            let room = STAGE - self.len;
+            let (now, later) = bytes.split_at(room.min(bytes.len()));
+            if let Some(slot) = self.stage.get_mut(self.len..) {
+                slot.copy_from_slice(now);
+            }
+            self.len = STAGE;
+            self.compress();
+            bytes = later;
+        }
+    }
+}
+
+impl<C: BlockCore> Sink for Blocks<C> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.stage.get_mut(self.len..end) {
+            Some(slot) => {
+                copy_small(slot, bytes);
+                self.len = end;
+            }
+            None => self.put_spilling(bytes),
+        }
+    }
+}
+
+/// A hash with the `Update` interface (the RSA methods' digests) fed
+/// through a staging buffer.
+#[cfg(feature = "rsa")]
+pub(crate) struct Hashing<H: Update> {
+    hash: H,
+    stage: [u8; 256],
+    len: usize,
+}
+
+#[cfg(feature = "rsa")]
 impl<H: Update> Hashing<H> {
     pub(crate) fn new(hash: H) -> Self {
         Self {
             hash,
-            stage: [0; STAGE],
+            stage: [0; 256],
             len: 0,
         }
     }
@@ -60,6 +188,7 @@ impl<H: Update> Hashing<H> {
     }
 }
 
+#[cfg(feature = "rsa")]
 impl<H: Update> Sink for Hashing<H> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
@@ -73,7 +202,7 @@ impl<H: Update> Sink for Hashing<H> {
             self.hash.update(staged);
         }
         self.len = 0;
-        if bytes.len() >= STAGE {
+        if bytes.len() >= self.stage.len() {
             self.hash.update(bytes);
         } else if let Some(slot) = self.stage.get_mut(..bytes.len()) {
             slot.copy_from_slice(bytes);

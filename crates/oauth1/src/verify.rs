@@ -10,9 +10,11 @@ use core::fmt;
 use subtle::ConstantTimeEq;
 
 use crate::encoding::decode_text;
-use crate::params::{HeaderParams, ParamList, is_form, is_oauth_scheme, static_name};
+use crate::params::{
+    HeaderParams, ParamList, Text, is_form, is_oauth_scheme, resolve, static_name,
+};
 use crate::secrets::{ConsumerSecret, TokenSecret};
-use crate::sign::{BaseSource, Key, RequestParts, body_hash};
+use crate::sign::{BaseSource, Key, RequestParts, ampersands, body_hash};
 use crate::uri::Url;
 use crate::{Error, SignatureMethod};
 
@@ -25,10 +27,10 @@ pub struct ParsedRequest<'a> {
     method: &'a str,
     url: Url<'a>,
     /// Every signed parameter (all but `realm` and `oauth_signature`), sorted.
-    params: ParamList<'a>,
+    params: ParamList<'a, 'a>,
     body: &'a [u8],
     body_is_form: bool,
-    realm: Option<Cow<'a, str>>,
+    realm: Option<&'a str>,
     consumer_key: Cow<'a, str>,
     token: Option<Cow<'a, str>>,
     signature_method: SignatureMethod,
@@ -70,11 +72,11 @@ const SLOTS: [&str; 10] = [
     "oauth_version",
 ];
 
-/// The text of an encoded protocol parameter.
-fn text(encoded: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+/// The text of an encoded protocol parameter (owned ones in `owned`).
+fn text<'a>(encoded: Text<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
     Ok(match encoded {
-        Cow::Borrowed(b) => decode_text(b)?,
-        Cow::Owned(v) => Cow::Owned(decode_text(&v)?.into_owned()),
+        Text::Plain(b) | Text::Escaped(b) => decode_text(b)?,
+        Text::Owned(..) => Cow::Owned(decode_text(resolve(encoded, owned))?.into_owned()),
     })
 }
 
@@ -95,29 +97,26 @@ fn text(encoded: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
 /// [`Error::UnsupportedVersion`], in that order of checking.
 pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, Error> {
     let url = Url::parse(parts.url)?;
-    let mut params: ParamList<'_> = ParamList::new();
+    // One more parameter than `&`s in the query and the body, and the header's.
+    let bound = ampersands(parts.url.as_bytes()) + ampersands(parts.body) + 16;
+    let mut params = ParamList::with_capacity(bound);
     let mut realm = None;
     if let Some(query) = url.query {
         params.add_form(query.as_bytes())?;
     }
     if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
         for param in HeaderParams::new(header)? {
-            let param = param?;
-            if *param.name == *b"realm" {
+            let (name, value) = param?;
+            if name == b"realm" {
                 if realm.is_some() {
                     return Err(Error::DuplicateParameter { name: "realm" });
                 }
                 // `realm` is kept as written (RFC 2617), not percent-decoded.
-                realm = Some(match param.value {
-                    Cow::Borrowed(b) => {
-                        Cow::Borrowed(core::str::from_utf8(b).map_err(|_| Error::Malformed {
-                            what: "realm (not UTF-8)",
-                        })?)
-                    }
-                    Cow::Owned(_) => return Err(Error::Malformed { what: "realm" }),
-                });
+                realm = Some(core::str::from_utf8(value).map_err(|_| Error::Malformed {
+                    what: "realm (not UTF-8)",
+                })?);
             } else {
-                params.push(param);
+                params.push_encoded(name, value)?;
             }
         }
     }
@@ -127,28 +126,33 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     }
 
     // Take the protocol parameters out, refusing any `oauth_*` name twice.
-    let mut slots: [Option<Cow<'a, [u8]>>; 10] = Default::default();
+    let mut slots: [Option<Text<'a>>; 10] = Default::default();
     let mut others_oauth = 0usize;
     for p in params.as_slice() {
-        if let Some(i) = SLOTS.iter().position(|n| n.as_bytes() == &*p.name) {
+        let name = params.bytes(p.name);
+        if !name.starts_with(b"oauth_") {
+            continue;
+        }
+        if let Some(i) = SLOTS.iter().position(|n| n.as_bytes() == name) {
             let slot = slots
                 .get_mut(i)
                 .ok_or(Error::Malformed { what: "request" })?;
             if slot.is_some() {
                 return Err(Error::DuplicateParameter {
-                    name: static_name(&p.name),
+                    name: static_name(name),
                 });
             }
-            *slot = Some(p.value.clone());
-        } else if p.name.starts_with(b"oauth_") {
+            *slot = Some(p.value);
+        } else {
             others_oauth += 1;
         }
     }
     if others_oauth > 1 {
         let list = params.as_slice();
         for (i, a) in list.iter().enumerate() {
-            let dup =
-                a.name.starts_with(b"oauth_") && list.iter().skip(i + 1).any(|b| b.name == a.name);
+            let a = params.bytes(a.name);
+            let dup = a.starts_with(b"oauth_")
+                && list.iter().skip(i + 1).any(|b| params.bytes(b.name) == a);
             if dup {
                 return Err(Error::DuplicateParameter {
                     name: "oauth_* parameter",
@@ -169,6 +173,8 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         version,
     ] = slots;
     let missing = |name| Error::MissingParameter { name };
+    let owned = params.owned();
+    let text = |t: Text<'a>| text(t, owned);
     let consumer_key = text(consumer_key.ok_or(missing("oauth_consumer_key"))?)?;
     let signature_method = text(signature_method.ok_or(missing("oauth_signature_method"))?)?;
     let signature = text(signature.ok_or(missing("oauth_signature"))?)?;
@@ -182,13 +188,13 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         }
     }
     let signature_method: SignatureMethod = signature_method.parse()?;
-    if version.is_some_and(|v| *v != *b"1.0") {
+    if version.is_some_and(|v| resolve(v, owned) != b"1.0") {
         return Err(Error::UnsupportedVersion);
     }
     let timestamp = match timestamp {
         None => None,
         Some(t) => {
-            let digits = core::str::from_utf8(&t)
+            let digits = core::str::from_utf8(resolve(t, owned))
                 .ok()
                 .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
             let t = digits
@@ -200,8 +206,13 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         }
     };
 
+    let token = token.map(text).transpose()?;
+    let nonce = nonce.map(text).transpose()?;
+    let callback = callback.map(text).transpose()?;
+    let verifier = verifier.map(text).transpose()?;
+    let body_hash = body_hash.map(text).transpose()?;
     // What is signed: everything but `realm` (already out) and the signature.
-    params.retain(|p| *p.name != *b"oauth_signature");
+    params.retain(|name| name != b"oauth_signature");
     params.sort();
     Ok(ParsedRequest {
         method: parts.method,
@@ -211,14 +222,14 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         body_is_form,
         realm,
         consumer_key,
-        token: token.map(text).transpose()?,
+        token,
         signature_method,
         signature,
         timestamp,
-        nonce: nonce.map(text).transpose()?,
-        callback: callback.map(text).transpose()?,
-        verifier: verifier.map(text).transpose()?,
-        body_hash: body_hash.map(text).transpose()?,
+        nonce,
+        callback,
+        verifier,
+        body_hash,
     })
 }
 
@@ -260,7 +271,7 @@ impl ParsedRequest<'_> {
 
     /// The `realm` of the `Authorization` header, as written.
     pub fn realm(&self) -> Option<&str> {
-        self.realm.as_deref()
+        self.realm
     }
 
     /// `oauth_signature` as sent (decoded).
@@ -281,6 +292,7 @@ impl ParsedRequest<'_> {
             method: self.method,
             url: &self.url,
             list: self.params.as_slice(),
+            owned: self.params.owned(),
         }
     }
 }
