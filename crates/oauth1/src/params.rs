@@ -387,7 +387,7 @@ fn canonical_form(raw: &[u8]) -> Option<bool> {
     let mut escaped = false;
     let mut i = 0;
     while let Some(&b) = raw.get(i) {
-        if is_unreserved(b) {
+        if SPECIAL[usize::from(b)] == 0 {
             i += 1;
         } else if b == b'%' && escape_at(raw, i) == Some(true) {
             escaped = true;
@@ -663,7 +663,7 @@ impl<'a> HeaderParams<'a> {
         let value_len = self
             .rest
             .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b.is_ascii_control())
+            .position(|&b| ENDS_QUOTED[usize::from(b)])
             .filter(|&i| self.rest.get(i) == Some(&b'"'))
             .ok_or(MALFORMED_HEADER)?;
         let (value, rest) = self.rest.split_at(value_len);
@@ -692,6 +692,20 @@ impl<'a> Iterator for HeaderParams<'a> {
         item
     }
 }
+
+/// The bytes that end a quoted header value: the closing quote, or a
+/// backslash or control byte, which a §3.6-encoded value never holds.
+static ENDS_QUOTED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is exact.
+        let b = i as u8;
+        table[i] = b == b'"' || b == b'\\' || b.is_ascii_control();
+        i += 1;
+    }
+    table
+};
 
 /// RFC 9110 `tchar`, plus `%` (names are §3.6-encoded), by table lookup.
 fn is_tchar(b: u8) -> bool {
