@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use crate::Error;
 use crate::encoding::put_encoded;
-use crate::params::{ParamList, decoded, static_name};
+use crate::params::{ParamList, check_count, decoded, static_name};
 use crate::secrets::{TokenCredentials, TokenSecret};
 use crate::sign::{Placement, ProtocolParams, RequestParts, SignedRequest, Signer};
 use crate::uri::Url;
@@ -170,7 +170,8 @@ pub struct CredentialsResponse {
 ///
 /// # Errors
 ///
-/// [`Error::Malformed`] for a bad escape or text that is not UTF-8 (or
+/// [`Error::Malformed`] for a bad escape, more than
+/// [`MAX_PARAMS`](crate::MAX_PARAMS) parameters, or text that is not UTF-8 (or
 /// `oauth_callback_confirmed` other than `true` / `false`);
 /// [`Error::DuplicateParameter`]; [`Error::MissingParameter`] without
 /// `oauth_token` or `oauth_token_secret`; [`Error::CallbackNotConfirmed`].
@@ -180,6 +181,7 @@ pub fn parse_credentials_response(
 ) -> Result<CredentialsResponse, Error> {
     let mut list = ParamList::with_capacity(4);
     list.add_form(body)?;
+    check_count(list.as_slice().len())?;
     let (mut token, mut secret, mut confirmed) = (None, None, None);
     let mut extra = Vec::new();
     for p in list.as_slice() {
@@ -287,7 +289,8 @@ pub struct Callback {
 ///
 /// # Errors
 ///
-/// [`Error::Malformed`] for a bad escape; [`Error::DuplicateParameter`];
+/// [`Error::Malformed`] for a bad escape or more than
+/// [`MAX_PARAMS`](crate::MAX_PARAMS) parameters; [`Error::DuplicateParameter`];
 /// [`Error::MissingParameter`] without `oauth_token` or `oauth_verifier`;
 /// [`Error::TokenMismatch`] when the token is not `temporary_token`.
 pub fn parse_callback(callback: &str, temporary_token: &str) -> Result<Callback, Error> {
@@ -299,6 +302,7 @@ pub fn parse_callback(callback: &str, temporary_token: &str) -> Result<Callback,
     };
     let mut list = ParamList::with_capacity(4);
     list.add_form(query.as_bytes())?;
+    check_count(list.as_slice().len())?;
     let (mut token, mut verifier) = (None, None);
     for p in list.as_slice() {
         let name = list.bytes(p.name);

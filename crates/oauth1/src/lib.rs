@@ -180,7 +180,7 @@ mod verify;
 
 pub use error::Error;
 pub use method::SignatureMethod;
-pub use params::{AuthorizationHeader, normalize_parameters, parse_authorization};
+pub use params::{AuthorizationHeader, MAX_PARAMS, normalize_parameters, parse_authorization};
 pub use secrets::{ConsumerSecret, TokenCredentials, TokenSecret};
 #[cfg(feature = "rsa")]
 pub use secrets::{RsaPrivateKey, RsaPublicKey};

@@ -56,6 +56,28 @@ impl Param<'_> {
     };
 }
 
+/// The most parameters the parsers of what arrives from the network take:
+/// [`parse_request`](crate::parse_request),
+/// [`parse_authorization`], [`parse_credentials_response`](crate::flow::parse_credentials_response)
+/// and [`parse_callback`](crate::flow::parse_callback). One more is
+/// [`Error::Malformed`], found before any value is decoded into text.
+/// (Signing takes any number: the caller chose the parameters.)
+pub const MAX_PARAMS: usize = 1024;
+
+/// [`MAX_PARAMS`] as an error.
+pub(crate) const TOO_MANY_PARAMS: Error = Error::Malformed {
+    what: "parameters (more than MAX_PARAMS, 1024)",
+};
+
+/// Refuses a list longer than [`MAX_PARAMS`].
+pub(crate) fn check_count(count: usize) -> Result<(), Error> {
+    if count > MAX_PARAMS {
+        Err(TOO_MANY_PARAMS)
+    } else {
+        Ok(())
+    }
+}
+
 /// How many parameters fit on the stack before the list moves to the heap.
 pub(crate) const INLINE: usize = 32;
 
@@ -799,7 +821,8 @@ impl AuthorizationHeader {
 /// # Errors
 ///
 /// [`Error::Malformed`] for another scheme, bad quoting, a bad
-/// percent-escape or text that is not UTF-8; [`Error::DuplicateParameter`]
+/// percent-escape, text that is not UTF-8 or more than [`MAX_PARAMS`]
+/// parameters; [`Error::DuplicateParameter`]
 /// when a name appears twice.
 pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
     let mut out = AuthorizationHeader {
@@ -809,7 +832,8 @@ pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
     // The names seen so far: a set, so a header with many parameters costs
     // n log n to check, not n².
     let mut seen = BTreeSet::new();
-    for param in HeaderParams::new(header)? {
+    for (count, param) in HeaderParams::new(header)?.enumerate() {
+        check_count(count + 1)?;
         let (name, value) = param?;
         let name = decoded(name)?;
         let value = if name == "realm" {

@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 use crate::encoding::decode_text;
 use crate::params::{
-    HeaderParams, ParamList, Text, is_form, is_oauth_scheme, resolve, static_name,
+    HeaderParams, ParamList, Text, check_count, is_form, is_oauth_scheme, resolve, static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, RequestParts, ampersands, body_hash};
@@ -83,7 +83,8 @@ fn text<'a>(encoded: Text<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
 /// Reads an incoming request's OAuth parameters from its query, its `OAuth`
 /// `Authorization` header and its form-encoded body (RFC 5849 §3.5).
 ///
-/// Checks, in this order: the grammar (URL, header, escapes); that no
+/// Checks, in this order: the grammar (URL, header, escapes) and that there
+/// are at most [`MAX_PARAMS`](crate::MAX_PARAMS) parameters; that no
 /// `oauth_*` parameter appears twice or in two places (§3.1); that
 /// `oauth_consumer_key`, `oauth_signature_method` and `oauth_signature` are
 /// present, and `oauth_timestamp` and `oauth_nonce` unless the method is
@@ -124,6 +125,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     if body_is_form {
         params.add_form(parts.body)?;
     }
+    check_count(params.as_slice().len())?;
 
     // Take the protocol parameters out, refusing any `oauth_*` name twice.
     let mut slots: [Option<Text<'a>>; 10] = Default::default();
