@@ -171,13 +171,16 @@ impl<'a, 's> ParamList<'a, 's> {
         match canonical_form(raw) {
             Some(false) => Ok(Text::Plain(raw)),
             Some(true) => Ok(Text::Escaped(raw)),
-            None => {
-                let decoded = decode_bytes(raw, plus_is_space)?;
-                let start = self.owned.len();
-                put_encoded(&decoded, &mut self.owned);
-                Ok(self.owned_text(start))
-            }
+            None => self.reencode(raw, plus_is_space),
         }
+    }
+
+    /// Decodes `raw` and writes its §3.6 encoding into the list's own buffer.
+    fn reencode(&mut self, raw: &[u8], plus_is_space: bool) -> Result<Text<'a>, Error> {
+        let decoded = decode_bytes(raw, plus_is_space)?;
+        let start = self.owned.len();
+        put_encoded(&decoded, &mut self.owned);
+        Ok(self.owned_text(start))
     }
 
     /// Adds a parameter as an `Authorization` header carries it (§3.5.1):
@@ -329,10 +332,7 @@ impl<'a, 's> ParamList<'a, 's> {
     #[inline]
     fn form_text(&mut self, bytes: &'a [u8], flags: u8) -> Result<Text<'a>, Error> {
         Ok(if flags & REDO != 0 {
-            let decoded = decode_bytes(bytes, true)?;
-            let start = self.owned.len();
-            put_encoded(&decoded, &mut self.owned);
-            self.owned_text(start)
+            self.reencode(bytes, true)?
         } else if flags & ESCAPED != 0 {
             Text::Escaped(bytes)
         } else {
