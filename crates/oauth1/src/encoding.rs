@@ -104,24 +104,117 @@ pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
     }
 }
 
-/// A sink that §3.6-encodes what is written through it.
-pub(crate) struct Encode<'s, S: Sink>(pub(crate) &'s mut S);
+/// Writes percent-encoded text (§3.6) through a local buffer, so that a
+/// sink sees a few large pieces instead of a piece per escape.
+pub(crate) struct Encoder<'s, S: Sink> {
+    sink: &'s mut S,
+    buf: [u8; 256],
+    len: usize,
+}
 
-impl<S: Sink> Sink for Encode<'_, S> {
+/// [`Encoder`] takes its input this many bytes at a time, checking for
+/// room once per chunk.
+const CHUNK: usize = 32;
+
+impl<'s, S: Sink> Encoder<'s, S> {
+    /// An encoder in front of `sink`; call [`Self::flush`] when done.
+    pub(crate) fn new(sink: &'s mut S) -> Self {
+        Self {
+            sink,
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    /// Appends `bytes` as they are.
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(CHUNK) {
+            self.room();
+            if let Some(slot) = self.buf.get_mut(self.len..self.len + chunk.len()) {
+                slot.copy_from_slice(chunk);
+                self.len += chunk.len();
+            }
+        }
+    }
+
+    /// Flushes unless an encoded chunk fits.
     #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        put_encoded(bytes, self.0);
+    fn room(&mut self) {
+        if self.len + 3 * CHUNK > self.buf.len() {
+            self.flush();
+        }
+    }
+
+    /// Appends the encoding of one byte; [`Self::room`] made room for it.
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        if unreserved(b) {
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+            }
+        } else if let Some(slot) = self.buf.get_mut(self.len..self.len + 3) {
+            slot.copy_from_slice(&escape(b));
+            self.len += 3;
+        }
+    }
+
+    /// Appends the encoding of `bytes`.
+    pub(crate) fn encode(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(CHUNK) {
+            self.room();
+            for &b in chunk {
+                self.byte(b);
+            }
+        }
+    }
+
+    /// Appends the encoding of `bytes` with ASCII letters lowercased.
+    pub(crate) fn lowercase(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(CHUNK) {
+            self.room();
+            for &b in chunk {
+                self.byte(b.to_ascii_lowercase());
+            }
+        }
+    }
+
+    /// Hands what is buffered to the sink.
+    pub(crate) fn flush(&mut self) {
+        self.sink.put(self.buf.get(..self.len).unwrap_or_default());
+        self.len = 0;
     }
 }
 
-/// A raw (unencoded) name or value in its §3.6 encoding; borrowed when it is
-/// all unreserved bytes, as names and values mostly are.
-pub(crate) fn encode_cow(raw: &[u8]) -> Cow<'_, [u8]> {
-    if raw.iter().all(|&b| unreserved(b)) {
+/// Appends the §3.6 encoding of `text` to `out`, a run of unreserved
+/// characters at a time.
+pub(crate) fn push_encoded(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(i) = rest.bytes().position(|b| !unreserved(b)) {
+        let (plain, tail) = rest.split_at(i);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            let mut utf8 = [0u8; 4];
+            for &b in c.encode_utf8(&mut utf8).as_bytes() {
+                let [p, h, l] = escape(b);
+                out.push(char::from(p));
+                out.push(char::from(h));
+                out.push(char::from(l));
+            }
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+}
+
+/// The §3.6 encoding of `raw`: borrowed when it needs no escape.
+pub(crate) fn encode_str(raw: &str) -> Cow<'_, str> {
+    if raw.bytes().all(unreserved) {
         Cow::Borrowed(raw)
     } else {
-        let mut out = Vec::with_capacity(encoded_len(raw));
-        put_encoded(raw, &mut out);
+        let mut out = String::new();
+        percent_encode_into(raw.as_bytes(), &mut out);
         Cow::Owned(out)
     }
 }
@@ -204,8 +297,8 @@ mod tests {
 
     #[test]
     fn raw_text_encodes_and_decodes() {
-        assert!(matches!(encode_cow(b"a-b"), Cow::Borrowed(_)));
-        assert_eq!(&*encode_cow(b"a b"), b"a%20b");
+        assert!(matches!(encode_str("a-b"), Cow::Borrowed("a-b")));
+        assert_eq!(&*encode_str("a b/é"), "a%20b%2F%C3%A9");
         assert_eq!(encoded_len(b"a b"), 5);
         assert_eq!(decode_text(b"a%20b").as_deref(), Ok("a b"));
         assert!(decode_text(b"%FF").is_err());

@@ -28,17 +28,8 @@ pub(crate) enum Text<'a> {
     Owned(u32, u32),
 }
 
-impl<'a> Text<'a> {
+impl Text<'_> {
     const EMPTY: Self = Self::Plain(&[]);
-
-    /// Borrowed encoded text, sorted by whether it holds an escape.
-    pub(crate) fn encoded(bytes: &'a [u8]) -> Self {
-        if has_percent(bytes) {
-            Self::Escaped(bytes)
-        } else {
-            Self::Plain(bytes)
-        }
-    }
 }
 
 /// One parameter, name and value in their §3.6 encodings.
@@ -432,22 +423,34 @@ fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
 /// Sorts parameters into §3.4.1.3.2 order: by encoded name, then by encoded value.
 ///
 /// Comparing whole slices for every step of a sort costs a call per
-/// comparison; instead each parameter gets a key: the first eight bytes of
-/// its name (big-endian, zero-padded, so that key order is name order
-/// wherever keys differ) above its index. The keys, plain integers, are
-/// sorted; the list is put in that order; and only runs whose keys share a
-/// prefix (names that agree on their first eight bytes) are sorted again by
-/// full name and value.
+/// comparison; instead each parameter gets a key, one integer: the first
+/// eight bytes of its name (big-endian, zero-padded, so that key order is
+/// name order wherever keys differ), less the leading bytes every name
+/// shares, above its index. The keys are sorted (by insertion when there
+/// are few, by radix over the bytes that differ when there are many); the
+/// list is put in that order; and only runs of equal keys (names that agree
+/// on the bytes a key holds) are sorted again by full name and value.
 pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
-    if list.len() <= INLINE {
-        let mut keys = [0u128; INLINE];
-        sort_keyed(list, owned, &mut keys);
-    } else if list.len() <= LARGE {
-        let mut keys = [0u128; LARGE];
-        sort_keyed(list, owned, &mut keys);
+    let n = list.len();
+    if n <= INLINE {
+        sort_keyed(list, owned, &mut [0; INLINE], &mut []);
+    } else if n <= LARGE {
+        sort_keyed(list, owned, &mut [0; LARGE], &mut [0; LARGE]);
+    } else if n <= 1 << 16 {
+        sort_keyed(list, owned, &mut alloc::vec![0; n], &mut alloc::vec![0; n]);
     } else {
-        let mut keys = alloc::vec![0u128; list.len()];
-        sort_keyed(list, owned, &mut keys);
+        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
+    }
+}
+
+/// The order of two §3.6-encoded texts (which never hold a zero byte): by
+/// their first eight bytes as numbers, and only when those agree, by a call
+/// to compare the rest.
+#[inline]
+pub(crate) fn cmp_encoded(a: &[u8], b: &[u8]) -> Ordering {
+    match prefix(a).cmp(&prefix(b)) {
+        Ordering::Equal => a.cmp(b),
+        order => order,
     }
 }
 
@@ -477,57 +480,126 @@ fn prefix(name: &[u8]) -> u64 {
     head | tail
 }
 
-/// [`sort_params`] with room for the keys (`keys.len() >= list.len()`).
-fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u128]) {
-    const INDEX: u128 = (1 << 32) - 1;
-    const VISITED: u128 = 1 << 32;
+/// Up to this many keys are sorted by insertion; more by radix.
+const INSERTION_MAX: usize = 40;
+
+/// Sorts `keys` by insertion when there are few, else by a
+/// least-significant-byte-first radix sort over only the bytes set in
+/// `vary` (the bytes in which keys differ). `spare` has room for the keys
+/// when there are more than [`INSERTION_MAX`].
+fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
+    let n = keys.len();
+    let spare = match spare.get_mut(..n) {
+        Some(spare) if n > INSERTION_MAX => spare,
+        _ => {
+            for i in 1..n {
+                let mut j = i;
+                while j > 0 && keys[j - 1] > keys[j] {
+                    keys.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+            return;
+        }
+    };
+    let (mut from, mut to) = (keys, spare);
+    let mut in_spare = false;
+    for shift in (0..64).step_by(8) {
+        if (vary >> shift) & 0xFF == 0 {
+            continue;
+        }
+        let digit = |k: u64| usize::from((k >> shift) as u8);
+        let mut at = [0u32; 256];
+        for &k in from.iter() {
+            at[digit(k)] += 1;
+        }
+        let mut sum = 0;
+        for slot in &mut at {
+            (*slot, sum) = (sum, sum + *slot);
+        }
+        for &k in from.iter() {
+            let slot = &mut at[digit(k)];
+            if let Some(place) = to.get_mut(*slot as usize) {
+                *place = k;
+            }
+            *slot += 1;
+        }
+        (from, to) = (to, from);
+        in_spare = !in_spare;
+    }
+    if in_spare {
+        to.copy_from_slice(from);
+    }
+}
+
+/// [`sort_params`] for at most 2¹⁶ parameters, with room for their keys
+/// (`keys.len() >= list.len()`, and as much in `spare` when the list is
+/// longer than [`INSERTION_MAX`]).
+fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mut [u64]) {
     let n = list.len();
     let Some(keys) = keys.get_mut(..n) else {
         list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
         return;
     };
-    for (i, (key, p)) in keys.iter_mut().zip(list.iter()).enumerate() {
-        // `i < n <= u32::MAX` for any list that fits in memory twice over.
-        *key = u128::from(prefix(resolve(p.name, owned))) << 64 | (i as u128 & INDEX);
+    for (key, p) in keys.iter_mut().zip(list.iter()) {
+        *key = prefix(resolve(p.name, owned));
+    }
+    let first = keys.first().copied().unwrap_or_default();
+    let differ = keys.iter().fold(0, |d, &k| d | (k ^ first));
+    if differ == 0 {
+        // Every name starts with the same eight bytes.
+        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
+        return;
+    }
+    // The low bits take the index (a list this long has indexes below
+    // 2^bits); the bytes every name shares are shifted out above.
+    let bits = if n <= 1 << 8 { 8 } else { 16 };
+    let index = (1u64 << bits) - 1;
+    let shared = differ.leading_zeros() & !7;
+    for (i, key) in keys.iter_mut().enumerate() {
+        // `i < n <= 2^bits`.
+        *key = (*key << shared) & !index | i as u64;
     }
     // Lists that arrive in order (as a client that sorts sends them) skip
     // the sort and the moves.
     if !keys.is_sorted() {
-        keys.sort_unstable();
-        // Put the list in key order: position `j` takes the element that was at
-        // `keys[j] & INDEX`, following each cycle of the permutation once.
+        sort_keys(keys, spare, (differ << shared) & !index);
+        // Put the list in key order: position `j` takes the element that
+        // was at the index in `keys[j]`, one cycle of the permutation at a
+        // time; a key whose index is its own position is done.
+        let at = |k: u64| (k & index) as usize;
         for start in 0..n {
+            if at(keys[start]) == start {
+                continue;
+            }
+            let held = list[start];
             let mut j = start;
-            while let Some(key) = keys.get_mut(j) {
-                if *key & VISITED != 0 {
-                    break;
-                }
-                *key |= VISITED;
-                // The index was below `n`, so it fits in `usize`.
-                let from = (*key & INDEX) as usize;
+            loop {
+                let from = at(keys[j]);
+                keys[j] = keys[j] & !index | j as u64;
                 if from == start {
+                    list[j] = held;
                     break;
                 }
-                list.swap(j, from);
+                list[j] = list[from];
                 j = from;
             }
         }
     }
-    // Names that share their first eight bytes: order them fully.
+    // Keys that are equal but for the index: order their parameters fully.
     let mut start = 0;
-    while let Some(&first) = keys.get(start) {
-        let run = keys
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|k| *k >> 64 == first >> 64)
-            .count();
-        if run > 1
-            && let Some(part) = list.get_mut(start..start + run)
+    while start < n {
+        let head = keys[start] & !index;
+        let mut end = start + 1;
+        while end < n && keys[end] & !index == head {
+            end += 1;
+        }
+        if end - start > 1
+            && let Some(part) = list.get_mut(start..end)
         {
             part.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
         }
-        start += run;
+        start = end;
     }
 }
 
@@ -574,30 +646,13 @@ pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) 
     }
 }
 
-/// Whether `bytes` holds a `%`, eight bytes at a time (most names and
-/// values are short, too short for a call to `memchr` to pay off).
-#[inline]
-fn has_percent(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const PERCENTS: u64 = u64::from_ne_bytes([b'%'; 8]);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        // A zero byte in `x` (a `%` in the chunk) sets its high bit here.
-        let x = u64::from_ne_bytes(word) ^ PERCENTS;
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().contains(&b'%')
-}
-
 /// Whether a `Content-Type` is `application/x-www-form-urlencoded`, with or
 /// without parameters such as `charset` (§3.4.1.3.1).
 pub(crate) fn is_form(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {
+        if ct == "application/x-www-form-urlencoded" {
+            return true;
+        }
         let media = ct.split(';').next().unwrap_or_default();
         media
             .trim_matches(|c| c == ' ' || c == '\t')
@@ -896,6 +951,15 @@ pub fn normalize_parameters(params: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
+    /// Encoded text as the parsers classify it.
+    fn encoded(bytes: &[u8]) -> Text<'_> {
+        if bytes.contains(&b'%') {
+            Text::Escaped(bytes)
+        } else {
+            Text::Plain(bytes)
+        }
+    }
+
     /// The reference: decode (`+` a space when `plus`), then encode.
     fn reference(raw: &[u8], plus: bool) -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();
@@ -1081,8 +1145,8 @@ mod tests {
             let mut params: Vec<Param<'_>> = owned
                 .iter()
                 .map(|(n, v)| Param {
-                    name: Text::encoded(n),
-                    value: Text::encoded(v),
+                    name: encoded(n),
+                    value: encoded(v),
                 })
                 .collect();
             let mut want = params.clone();
@@ -1095,8 +1159,8 @@ mod tests {
     #[test]
     fn encoding_normalized_parameters_twice_escapes_each_percent() {
         let params = [Param {
-            name: Text::encoded(b"a%20b"),
-            value: Text::encoded(b"%2Fx%25"),
+            name: encoded(b"a%20b"),
+            value: encoded(b"%2Fx%25"),
         }];
         let mut out = Vec::new();
         put_normalized(&params, &[], true, &mut out);

@@ -4,6 +4,7 @@
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cmp::Ordering;
 use core::fmt;
 
 use base64::Engine as _;
@@ -15,15 +16,16 @@ use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::encoding::{Encode, encode_cow, encoded_len, put_encoded};
+use crate::encoding::{encode_str, encoded_len, push_encoded, put_encoded};
 use crate::params::{
-    HeaderParams, INLINE, LARGE, Param, ParamList, Text, is_form, is_oauth_scheme, put_normalized,
+    HeaderParams, INLINE, LARGE, Param, ParamList, Text, cmp_encoded, is_form, is_oauth_scheme,
+    put_normalized, put_reencoded, resolve,
 };
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
 use crate::sink::Hashing;
 use crate::sink::{BlockCore, Blocks, Counter, Sink};
-use crate::uri::{Url, format_u64};
+use crate::uri::{Url, format_u64_str};
 use crate::{Error, SignatureMethod};
 
 /// The parts of an HTTP request that signing reads (RFC 5849 §3.4.1), borrowed.
@@ -372,6 +374,7 @@ impl Key {
 
     /// Signs the base string `base`, streamed into the MAC or digest.
     pub(crate) fn sign(&self, base: &BaseSource<'_>) -> Result<Signature, Error> {
+        #[inline]
         fn mac<C: BlockCore>(core: &C, base: &BaseSource<'_>) -> Signature {
             let mut sink = Blocks::new(core.clone());
             base.put(&mut sink);
@@ -419,6 +422,9 @@ pub(crate) enum BaseSource<'x> {
         list: &'x [Param<'x>],
         /// What the list's [`Text::Owned`] texts point into.
         owned: &'x [u8],
+        /// The signer's protocol parameters, in name order, merged into
+        /// `list` as the base string is written (empty when `list` has them).
+        oauth: &'x [OauthPair<'x>],
     },
     /// An already-built base string.
     Raw(&'x [u8]),
@@ -433,7 +439,8 @@ impl BaseSource<'_> {
                 url,
                 list,
                 owned,
-            } => put_base_string(method, url, list, owned, sink),
+                oauth,
+            } => put_base_string(method, url, list, owned, oauth, sink),
             Self::Raw(bytes) => sink.put(bytes),
         }
     }
@@ -496,26 +503,77 @@ pub(crate) fn collect<'a>(
     Ok(url)
 }
 
-/// Writes the signature base string (§3.4.1.1) of a sorted list.
+/// Writes the signature base string (§3.4.1.1) of a sorted list, with the
+/// (sorted) protocol pairs `oauth` merged in.
 pub(crate) fn put_base_string(
     method: &str,
     url: &Url<'_>,
     list: &[Param<'_>],
     owned: &[u8],
+    oauth: &[OauthPair<'_>],
     sink: &mut impl Sink,
 ) {
-    let mut upper = [0u8; 16];
-    for chunk in method.as_bytes().chunks(upper.len()) {
-        let out = upper.get_mut(..chunk.len()).unwrap_or_default();
-        for (o, &b) in out.iter_mut().zip(chunk) {
-            *o = b.to_ascii_uppercase();
+    let method = method.as_bytes();
+    if method.iter().all(|b| b.is_ascii_uppercase()) {
+        sink.put(method);
+    } else {
+        let mut upper = [0u8; 16];
+        for chunk in method.chunks(upper.len()) {
+            let out = upper.get_mut(..chunk.len()).unwrap_or_default();
+            for (o, &b) in out.iter_mut().zip(chunk) {
+                *o = b.to_ascii_uppercase();
+            }
+            put_encoded(out, sink);
         }
-        put_encoded(out, sink);
     }
     sink.put(b"&");
-    url.put_base_uri(&mut Encode(sink));
+    url.put_base_uri_encoded(sink);
     sink.put(b"&");
-    put_normalized(list, owned, true, sink);
+    let Some((first, _)) = oauth.split_first() else {
+        return put_normalized(list, owned, true, sink);
+    };
+    // The request's parameters that sort before the first protocol
+    // parameter, then a merge of the two sorted lists.
+    let before = list.partition_point(|p| {
+        cmp_pair(resolve(p.name, owned), resolve(p.value, owned), first) == Ordering::Less
+    });
+    let (head, mut rest) = list.split_at(before);
+    put_normalized(head, owned, true, sink);
+    let mut first_written = head.is_empty();
+    for pair in oauth {
+        while let Some((p, tail)) = rest.split_first() {
+            let (name, value) = (resolve(p.name, owned), resolve(p.value, owned));
+            if cmp_pair(name, value, pair) != Ordering::Less {
+                break;
+            }
+            sink.put(b"%26");
+            put_reencoded(p.name, owned, sink);
+            sink.put(b"%3D");
+            put_reencoded(p.value, owned, sink);
+            rest = tail;
+        }
+        let key = pair.spec.base.as_bytes();
+        sink.put(if first_written {
+            key.get(3..).unwrap_or_default()
+        } else {
+            key
+        });
+        first_written = false;
+        put_reencoded(pair.text(), &[], sink);
+    }
+    for p in rest {
+        sink.put(b"%26");
+        put_reencoded(p.name, owned, sink);
+        sink.put(b"%3D");
+        put_reencoded(p.value, owned, sink);
+    }
+}
+
+/// The order of a request's parameter (`name`, `value`, encoded) against a protocol pair.
+#[inline]
+fn cmp_pair(name: &[u8], value: &[u8], pair: &OauthPair<'_>) -> Ordering {
+    cmp_encoded(name, pair.spec.name.as_bytes())
+        .then_with(|| cmp_encoded(value, pair.value.as_bytes()))
 }
 
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
@@ -548,34 +606,119 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
     }
     list.sort();
     let mut out = Vec::new();
-    put_base_string(parts.method, &url, list.as_slice(), list.owned(), &mut out);
+    put_base_string(
+        parts.method,
+        &url,
+        list.as_slice(),
+        list.owned(),
+        &[],
+        &mut out,
+    );
     String::from_utf8(out).map_err(|_| Error::Malformed {
         what: "base string",
     })
 }
 
-/// The protocol parameters of one signature, in name order, each value in
-/// its §3.6 encoding (borrowed unless encoding changed it).
+/// A protocol parameter's name and the pieces that write it.
+#[derive(Debug)]
+pub(crate) struct OauthName {
+    /// The name.
+    name: &'static str,
+    /// `%26name%3D`: the pair's start in a base string, after another pair.
+    base: &'static str,
+    /// `, name="`: the pair's start in an `Authorization` header, after another pair.
+    header: &'static str,
+    /// `&name=`: the pair's start in a form or query, after another pair.
+    form: &'static str,
+}
+
+macro_rules! oauth_names {
+    ($($id:ident = $name:literal),* $(,)?) => {$(
+        const $id: OauthName = OauthName {
+            name: $name,
+            base: concat!("%26", $name, "%3D"),
+            header: concat!(", ", $name, "=\""),
+            form: concat!("&", $name, "="),
+        };
+    )*};
+}
+
+oauth_names! {
+    BODY_HASH = "oauth_body_hash",
+    CALLBACK = "oauth_callback",
+    CONSUMER_KEY = "oauth_consumer_key",
+    NONCE = "oauth_nonce",
+    SIGNATURE = "oauth_signature",
+    SIGNATURE_METHOD = "oauth_signature_method",
+    TIMESTAMP = "oauth_timestamp",
+    TOKEN = "oauth_token",
+    VERIFIER = "oauth_verifier",
+    VERSION = "oauth_version",
+}
+
+/// One protocol parameter of a signature, its value in its §3.6 encoding
+/// (borrowed unless encoding changed it).
+pub(crate) struct OauthPair<'a> {
+    spec: &'static OauthName,
+    value: Cow<'a, str>,
+    /// Whether `value` holds a `%`.
+    escaped: bool,
+}
+
+impl OauthPair<'_> {
+    /// The value as parameter text.
+    fn text(&self) -> Text<'_> {
+        if self.escaped {
+            Text::Escaped(self.value.as_bytes())
+        } else {
+            Text::Plain(self.value.as_bytes())
+        }
+    }
+}
+
+/// The protocol parameters of one signature, in name order.
 struct OauthPairs<'a> {
-    pairs: [(&'static str, Cow<'a, [u8]>); 9],
+    pairs: [OauthPair<'a>; 9],
     len: usize,
 }
 
 impl<'a> OauthPairs<'a> {
-    /// Adds a value that is already encoded.
-    fn push(&mut self, name: &'static str, encoded: Cow<'a, [u8]>) {
+    fn new() -> Self {
+        const EMPTY: OauthPair<'static> = OauthPair {
+            spec: &SIGNATURE,
+            value: Cow::Borrowed(""),
+            escaped: false,
+        };
+        Self {
+            pairs: [EMPTY; 9],
+            len: 0,
+        }
+    }
+
+    /// Adds a value that is already encoded and holds no `%`.
+    fn push_plain(&mut self, spec: &'static OauthName, encoded: &'a str) {
+        self.push(spec, Cow::Borrowed(encoded), false);
+    }
+
+    fn push(&mut self, spec: &'static OauthName, value: Cow<'a, str>, escaped: bool) {
         if let Some(slot) = self.pairs.get_mut(self.len) {
-            *slot = (name, encoded);
+            *slot = OauthPair {
+                spec,
+                value,
+                escaped,
+            };
             self.len += 1;
         }
     }
 
     /// Adds a raw value.
-    fn push_raw(&mut self, name: &'static str, raw: &'a [u8]) {
-        self.push(name, encode_cow(raw));
+    fn push_raw(&mut self, spec: &'static OauthName, raw: &'a str) {
+        let value = encode_str(raw);
+        let escaped = matches!(value, Cow::Owned(_));
+        self.push(spec, value, escaped);
     }
 
-    fn as_slice(&self) -> &[(&'static str, Cow<'a, [u8]>)] {
+    fn as_slice(&self) -> &[OauthPair<'a>] {
         self.pairs.get(..self.len).unwrap_or_default()
     }
 }
@@ -593,7 +736,21 @@ pub struct Signer {
     consumer_key_encoded: String,
     token: Option<String>,
     token_encoded: Option<String>,
+    /// [`ESCAPED_KEY`] and [`ESCAPED_TOKEN`]: which encodings hold a `%`.
+    escaped: u8,
     key: Key,
+}
+
+/// [`Signer::escaped`]: the consumer key's encoding holds a `%`.
+const ESCAPED_KEY: u8 = 1;
+/// [`Signer::escaped`]: the token's encoding holds a `%`.
+const ESCAPED_TOKEN: u8 = 2;
+
+/// [`Signer::escaped`] for a consumer key and a token.
+fn escaped_flags(consumer_key: &str, token: Option<&str>) -> u8 {
+    let escapes = |text: &str| !text.bytes().all(crate::encoding::is_unreserved);
+    u8::from(escapes(consumer_key)) * ESCAPED_KEY
+        + u8::from(token.is_some_and(escapes)) * ESCAPED_TOKEN
 }
 
 impl fmt::Debug for Signer {
@@ -627,6 +784,7 @@ impl Signer {
             consumer_key_encoded: encoded_string(consumer_key),
             token: token.map(|t| t.token().into()),
             token_encoded: token.map(|t| encoded_string(t.token())),
+            escaped: escaped_flags(consumer_key, token.map(TokenCredentials::token)),
             key: Key::from_secrets(method, consumer_secret.secret(), token_secret)?,
         })
     }
@@ -650,6 +808,7 @@ impl Signer {
             consumer_key_encoded: encoded_string(consumer_key),
             token: token.map(Into::into),
             token_encoded: token.map(encoded_string),
+            escaped: escaped_flags(consumer_key, token),
             key: Key::from_rsa(method, key)?,
         })
     }
@@ -686,28 +845,29 @@ impl Signer {
         params: &ProtocolParams<'a>,
         ts_buf: &'a mut [u8; 20],
         hash_buf: &'a mut [u8; 88],
-    ) -> Result<OauthPairs<'a>, Error> {
-        let mut out = OauthPairs {
-            pairs: [const { ("", Cow::Borrowed(&[] as &[u8])) }; 9],
-            len: 0,
-        };
+        out: &mut OauthPairs<'a>,
+    ) -> Result<(), Error> {
         if params.body_hash {
             if is_form(parts.content_type) {
                 return Err(Error::BodyHashNotAllowed);
             }
             let len = body_hash(self.method, parts.body, hash_buf);
-            out.push_raw("oauth_body_hash", hash_buf.get(..len).unwrap_or_default());
+            // Base64 is ASCII.
+            let hash =
+                core::str::from_utf8(hash_buf.get(..len).unwrap_or_default()).unwrap_or_default();
+            out.push_raw(&BODY_HASH, hash);
         }
         if let Some(callback) = params.callback {
-            out.push_raw("oauth_callback", callback.as_bytes());
+            out.push_raw(&CALLBACK, callback);
         }
         out.push(
-            "oauth_consumer_key",
-            Cow::Borrowed(self.consumer_key_encoded.as_bytes()),
+            &CONSUMER_KEY,
+            Cow::Borrowed(&self.consumer_key_encoded),
+            self.escaped & ESCAPED_KEY != 0,
         );
         let plaintext = self.method == SignatureMethod::Plaintext;
         match params.nonce {
-            Some(nonce) => out.push_raw("oauth_nonce", nonce.as_bytes()),
+            Some(nonce) => out.push_raw(&NONCE, nonce),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -716,12 +876,9 @@ impl Signer {
             }
         }
         // Method names and decimal digits are unreserved.
-        out.push(
-            "oauth_signature_method",
-            Cow::Borrowed(self.method.as_str().as_bytes()),
-        );
+        out.push_plain(&SIGNATURE_METHOD, self.method.as_str());
         match params.timestamp {
-            Some(ts) => out.push("oauth_timestamp", Cow::Borrowed(format_u64(ts, ts_buf))),
+            Some(ts) => out.push_plain(&TIMESTAMP, format_u64_str(ts, ts_buf)),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -730,23 +887,21 @@ impl Signer {
             }
         }
         if let Some(token) = &self.token_encoded {
-            out.push("oauth_token", Cow::Borrowed(token.as_bytes()));
+            out.push(
+                &TOKEN,
+                Cow::Borrowed(token),
+                self.escaped & ESCAPED_TOKEN != 0,
+            );
         }
         if let Some(verifier) = params.verifier {
-            out.push_raw("oauth_verifier", verifier.as_bytes());
+            out.push_raw(&VERIFIER, verifier);
         }
         if let Some(version) = params.version {
-            out.push_raw("oauth_version", version.as_bytes());
+            out.push_raw(&VERSION, version);
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// Runs `then` with the request's parameters collected and sorted, and the
-    /// protocol parameters this signer adds.
-    ///
-    /// The list lives on the stack: in [`INLINE`] slots for most requests,
-    /// in [`LARGE`] ones when the request may have more parameters (an upper
-    /// bound is one more than its `&`s), on the heap beyond that.
     fn with_base<T>(
         &self,
         parts: &RequestParts<'_>,
@@ -754,8 +909,9 @@ impl Signer {
         then: impl FnOnce(&BaseSource<'_>, &OauthPairs<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
-        let oauth = self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf)?;
-        let mut bound = oauth.len + ampersands(parts.url.as_bytes()) + 1;
+        let mut oauth = OauthPairs::new();
+        self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf, &mut oauth)?;
+        let mut bound = ampersands(parts.url.as_bytes()) + 1;
         if is_form(parts.content_type) {
             bound += ampersands(parts.body) + 1;
         }
@@ -811,13 +967,7 @@ impl Signer {
         params: &ProtocolParams<'_>,
     ) -> Result<String, Error> {
         check_realm(params.realm)?;
-        self.signed_pairs(parts, params, |oauth, sig| {
-            let mut counter = Counter(0);
-            put_header(params.realm, oauth, sig, &mut counter);
-            let mut out = Vec::with_capacity(counter.0);
-            put_header(params.realm, oauth, sig, &mut out);
-            ascii_string(out)
-        })
+        self.signed_pairs(parts, params, |oauth, sig| header(params.realm, oauth, sig))
     }
 
     /// Signs `parts` and places the protocol parameters (§3.5).
@@ -1004,18 +1154,13 @@ fn sorted_then<const N: usize, T>(
     let mut slots = [Param::EMPTY; N];
     let mut list = ParamList::on(&mut slots);
     let url = collect(parts, false, &mut list)?;
-    for (name, value) in oauth.as_slice() {
-        list.push(Param {
-            name: Text::Plain(name.as_bytes()),
-            value: Text::encoded(value),
-        });
-    }
     list.sort();
     let base = BaseSource::Parts {
         method: parts.method,
         url: &url,
         list: list.as_slice(),
         owned: list.owned(),
+        oauth: oauth.as_slice(),
     };
     then(&base, oauth)
 }
@@ -1051,58 +1196,69 @@ fn check_realm(realm: Option<&str>) -> Result<(), Error> {
     }
 }
 
-/// Writes the `Authorization` value: realm first, then the protocol
-/// parameters in name order with `oauth_signature` among them.
-fn put_header<S: Sink>(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &str, sink: &mut S) {
-    sink.put(b"OAuth ");
-    let mut first = true;
-    let mut item = |sink: &mut S, name: &[u8], value: &[u8], encode: bool| {
-        if !first {
-            sink.put(b", ");
-        }
-        first = false;
-        sink.put(name);
-        sink.put(b"=\"");
-        if encode {
-            put_encoded(value, sink);
-        } else {
-            sink.put(value);
-        }
-        sink.put(b"\"");
-    };
+/// The `Authorization` header value (§3.5.1), written once into a string
+/// of exactly its length.
+fn header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &str) -> String {
+    const SCHEME: &str = "OAuth ";
+    let pairs = oauth.as_slice();
+    let sig_len = encoded_len(sig.as_bytes());
+    let mut len = SCHEME.len() + SIGNATURE.header.len() + sig_len + 1;
     if let Some(realm) = realm {
-        item(sink, b"realm", realm.as_bytes(), false);
+        len += r#"realm="", "#.len() + realm.len();
     }
-    let mut sig_done = false;
-    for (name, value) in oauth.as_slice() {
-        if !sig_done && *name > "oauth_signature" {
-            item(sink, b"oauth_signature", sig.as_bytes(), true);
-            sig_done = true;
-        }
-        item(sink, name.as_bytes(), value, false);
+    for pair in pairs {
+        len += pair.spec.header.len() + pair.value.len() + 1;
     }
-    if !sig_done {
-        item(sink, b"oauth_signature", sig.as_bytes(), true);
+    let mut out = String::with_capacity(len);
+    out.push_str(SCHEME);
+    let mut first = true;
+    if let Some(realm) = realm {
+        out.push_str("realm=\"");
+        out.push_str(realm);
+        out.push('"');
+        first = false;
     }
+    let mut start = |out: &mut String, spec: &OauthName| {
+        let key = spec.header;
+        out.push_str(if first {
+            key.get(2..).unwrap_or_default()
+        } else {
+            key
+        });
+        first = false;
+    };
+    let at = pairs.partition_point(|p| p.spec.name < SIGNATURE.name);
+    let (before, after) = pairs.split_at(at);
+    for pair in before {
+        start(&mut out, pair.spec);
+        out.push_str(&pair.value);
+        out.push('"');
+    }
+    start(&mut out, &SIGNATURE);
+    push_encoded(sig, &mut out);
+    out.push('"');
+    for pair in after {
+        start(&mut out, pair.spec);
+        out.push_str(&pair.value);
+        out.push('"');
+    }
+    out
 }
 
-/// Writes the protocol parameters as form pairs (`name=value&...`), for the
-/// query or the body.
 fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &str, sink: &mut impl Sink) {
-    for (i, (name, value)) in oauth.as_slice().iter().enumerate() {
-        if i > 0 {
-            sink.put(b"&");
-        }
-        sink.put(name.as_bytes());
-        sink.put(b"=");
-        sink.put(value);
+    for (i, pair) in oauth.as_slice().iter().enumerate() {
+        let key = pair.spec.form.as_bytes();
+        sink.put(if i == 0 {
+            key.get(1..).unwrap_or_default()
+        } else {
+            key
+        });
+        sink.put(pair.value.as_bytes());
     }
     sink.put(b"&oauth_signature=");
     put_encoded(sig.as_bytes(), sink);
 }
 
-/// `oauth_body_hash`: base64 of the body's digest, with the signature
-/// method's hash (SHA-1 for the SHA-1 methods and PLAINTEXT). Returns the length.
 pub(crate) fn body_hash(method: SignatureMethod, body: &[u8], out: &mut [u8; 88]) -> usize {
     let encode = |digest: &[u8], out: &mut [u8; 88]| BASE64.encode_slice(digest, out).unwrap_or(0);
     match method {

@@ -48,7 +48,7 @@ pub(crate) trait BlockCore: Clone {
     /// Absorbs one block of [`Self::BLOCK`] bytes.
     fn block(&mut self, block: &[u8]);
     /// The MAC over everything absorbed plus `rest` (shorter than a block).
-    fn finish(self, rest: &[u8]) -> Self::Output;
+    fn finish(&mut self, rest: &[u8]) -> Self::Output;
 }
 
 macro_rules! hmac_block_core {
@@ -62,7 +62,7 @@ macro_rules! hmac_block_core {
                 self.update_blocks(core::slice::from_ref(Block::<Self>::from_slice(block)));
             }
 
-            fn finish(mut self, rest: &[u8]) -> Self::Output {
+            fn finish(&mut self, rest: &[u8]) -> Self::Output {
                 let mut out = Output::<Self>::default();
                 // `rest` is shorter than a block, which a block buffer always takes.
                 if let Ok(mut rest) = Buffer::<Self>::try_new(rest) {
@@ -114,7 +114,7 @@ impl<C: BlockCore> Blocks<C> {
     }
 
     /// The output over every byte written.
-    pub(crate) fn finish(mut self) -> C::Output {
+    pub(crate) fn finish(&mut self) -> C::Output {
         self.compress();
         self.core
             .finish(self.stage.get(..self.len).unwrap_or_default())

@@ -4,6 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
+use crate::encoding::Encoder;
 use crate::sink::Sink;
 
 /// The pieces of an absolute `http(s)` URL that signing needs, borrowed from it.
@@ -20,67 +21,107 @@ pub(crate) struct Url<'a> {
 
 const MALFORMED_URL: Error = Error::Malformed { what: "URL" };
 
+/// What a byte of an authority is to [`Url::parse`].
+const A_OTHER: u8 = 0;
+/// `/`, `?` or `#`: the authority ends.
+const A_END: u8 = 1;
+/// `@`: the host starts after it.
+const A_AT: u8 = 2;
+/// `:`: the port starts after the host's first.
+const A_COLON: u8 = 3;
+/// Whitespace or a control byte, which a host cannot hold.
+const A_BAD: u8 = 4;
+
+static AUTHORITY: [u8; 256] = {
+    let mut table = [A_OTHER; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is exact.
+        let b = i as u8;
+        table[i] = match b {
+            b'/' | b'?' | b'#' => A_END,
+            b'@' => A_AT,
+            b':' => A_COLON,
+            _ if b.is_ascii_whitespace() || b.is_ascii_control() => A_BAD,
+            _ => A_OTHER,
+        };
+        i += 1;
+    }
+    table
+};
+
 impl<'a> Url<'a> {
     /// Reads an absolute URL (`scheme://authority/path?query#fragment`).
     pub(crate) fn parse(url: &'a str) -> Result<Self, Error> {
-        // Byte scans: this runs on every signature and verification.
         let bytes = url.as_bytes();
-        let colon = bytes.iter().position(|&b| b == b':').ok_or(MALFORMED_URL)?;
-        let (scheme, rest) = url.split_at(colon);
-        let rest = rest.strip_prefix("://").ok_or(MALFORMED_URL)?;
-        let scheme_ok = scheme
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic())
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-        if !scheme_ok {
+        // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://".
+        if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
             return Err(MALFORMED_URL);
         }
-        let authority_end = rest
-            .bytes()
-            .position(|b| matches!(b, b'/' | b'?' | b'#'))
-            .unwrap_or(rest.len());
-        let (authority, after) = rest.split_at(authority_end);
-        let path_end = after
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
-            .unwrap_or(after.len());
-        let (path, after) = after.split_at(path_end);
-        // The query can be long: `find` of one ASCII byte is a word-wise scan.
-        let query = after.strip_prefix('?').map(|q| {
-            q.find('#')
-                .map_or(q, |end| q.get(..end).unwrap_or_default())
-        });
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+        let scheme_end = bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+            .unwrap_or(bytes.len());
+        if bytes.get(scheme_end..scheme_end + 3) != Some(b"://") {
+            return Err(MALFORMED_URL);
+        }
+        let (scheme, _) = url.split_at(scheme_end);
+        // The authority, in one pass: where it ends, where the host starts
+        // (after the last `@`), the host's first `:`, and whether the host
+        // holds a byte it cannot.
+        let start = scheme_end + 3;
+        let (mut end, mut host_start, mut colon, mut bad) = (start, start, None, false);
+        while let Some(&b) = bytes.get(end) {
+            match AUTHORITY[usize::from(b)] {
+                A_END => break,
+                A_AT => (host_start, colon, bad) = (end + 1, None, false),
+                A_COLON if colon.is_none() => colon = Some(end),
+                A_BAD => bad = true,
+                _ => {}
+            }
+            end += 1;
+        }
+        let host_port = url.get(host_start..end).ok_or(MALFORMED_URL)?;
         let (host, port) = if host_port.starts_with('[') {
-            let end = host_port.find(']').ok_or(MALFORMED_URL)?;
-            let (host, after) = host_port.split_at(end + 1);
+            let close = host_port.find(']').ok_or(MALFORMED_URL)?;
+            let (host, after) = host_port.split_at(close + 1);
             match after {
                 "" => (host, None),
                 _ => (host, Some(after.strip_prefix(':').ok_or(MALFORMED_URL)?)),
             }
         } else {
-            match host_port.split_once(':') {
-                Some((h, p)) => (h, Some(p)),
+            match colon {
+                Some(c) => (
+                    url.get(host_start..c).ok_or(MALFORMED_URL)?,
+                    Some(url.get(c + 1..end).ok_or(MALFORMED_URL)?),
+                ),
                 None => (host_port, None),
             }
         };
-        if host.is_empty()
-            || host
-                .bytes()
-                .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'/')
-        {
+        if host.is_empty() || bad && host.bytes().any(|b| AUTHORITY[usize::from(b)] == A_BAD) {
             return Err(MALFORMED_URL);
         }
+        let rest = url.get(end..).unwrap_or_default();
+        let path_end = rest
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(rest.len());
+        let (path, after) = rest.split_at(path_end);
+        let query = after.strip_prefix('?').map(|q| {
+            q.find('#')
+                .map_or(q, |end| q.get(..end).unwrap_or_default())
+        });
         let port = match port {
             None | Some("") => None,
             Some(digits) => {
-                if !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(MALFORMED_URL);
+                let mut port = 0u32;
+                for b in digits.bytes() {
+                    if !b.is_ascii_digit() || port > u32::from(u16::MAX) {
+                        return Err(MALFORMED_URL);
+                    }
+                    port = port * 10 + u32::from(b - b'0');
                 }
-                let port: u16 = digits.parse().map_err(|_| MALFORMED_URL)?;
+                let port = u16::try_from(port).map_err(|_| MALFORMED_URL)?;
                 let default = if scheme.eq_ignore_ascii_case("http") {
                     Some(80)
                 } else if scheme.eq_ignore_ascii_case("https") {
@@ -98,6 +139,26 @@ impl<'a> Url<'a> {
             path,
             query,
         })
+    }
+
+    /// Writes the base string URI (§3.4.1.2) already percent-encoded, as the
+    /// base string holds it, in one pass over a local buffer.
+    pub(crate) fn put_base_uri_encoded(&self, sink: &mut impl Sink) {
+        let mut out = Encoder::new(sink);
+        out.lowercase(self.scheme.as_bytes());
+        out.raw(b"%3A%2F%2F");
+        out.lowercase(self.host.as_bytes());
+        if let Some(port) = self.port {
+            let mut digits = [0u8; 5];
+            out.raw(b"%3A");
+            out.raw(format_u64(u64::from(port), &mut digits));
+        }
+        if self.path.is_empty() {
+            out.raw(b"%2F");
+        } else {
+            out.encode(self.path.as_bytes());
+        }
+        out.flush();
     }
 
     /// Writes the base string URI (§3.4.1.2), not yet encoded: lowercase
@@ -133,6 +194,12 @@ fn put_lowercase(bytes: &[u8], sink: &mut impl Sink) {
 }
 
 /// Formats `n` in decimal into the end of `buf`, returning the digits.
+/// [`format_u64`] as text.
+pub(crate) fn format_u64_str(n: u64, buf: &mut [u8; 20]) -> &str {
+    // Only ASCII digits are written.
+    core::str::from_utf8(format_u64(n, buf)).unwrap_or_default()
+}
+
 pub(crate) fn format_u64(mut n: u64, buf: &mut [u8]) -> &[u8] {
     let mut i = buf.len();
     while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {

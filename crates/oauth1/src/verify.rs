@@ -295,6 +295,7 @@ impl ParsedRequest<'_> {
             url: &self.url,
             list: self.params.as_slice(),
             owned: self.params.owned(),
+            oauth: &[],
         }
     }
 }
