@@ -60,7 +60,7 @@ static UNRESERVED: [bool; 256] = {
 };
 
 #[inline]
-fn unreserved(b: u8) -> bool {
+pub(crate) fn unreserved(b: u8) -> bool {
     UNRESERVED[usize::from(b)]
 }
 
@@ -156,16 +156,6 @@ impl<'s, S: Sink> Encoder<'s, S> {
         } else if let Some(slot) = self.buf.get_mut(self.len..self.len + 3) {
             slot.copy_from_slice(&escape(b));
             self.len += 3;
-        }
-    }
-
-    /// Appends the encoding of `bytes`.
-    pub(crate) fn encode(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(CHUNK) {
-            self.room();
-            for &b in chunk {
-                self.byte(b);
-            }
         }
     }
 

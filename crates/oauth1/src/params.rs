@@ -14,26 +14,94 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::Error;
-use crate::encoding::{decode_bytes, decode_text, is_unreserved, put_encoded};
-use crate::sink::Sink;
+use crate::encoding::{decode_bytes, decode_text, is_unreserved, put_encoded, unreserved};
+use crate::sink::{AMP, EQ, Sink};
 
-/// A name or value in its §3.6 encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Text<'a> {
-    /// Borrowed, with no `%` in it.
-    Plain(&'a [u8]),
-    /// Borrowed, with `%XX` escapes in it.
-    Escaped(&'a [u8]),
-    /// Re-encoded into the list's own buffer, at `start..end`.
-    Owned(u32, u32),
+/// A name or value in its §3.6 encoding: borrowed from the request, with
+/// or without `%XX` escapes in it, or re-encoded into a list's own buffer.
+///
+/// A borrowed text keeps the whole rest of the request text it was read
+/// from (its *tail*), so that a short text can be copied as one fixed-size
+/// block of sixteen bytes (see [`Sink::put_text`]) instead of byte by byte.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Text<'a> {
+    /// Borrowed: the text and what follows it. Owned: empty.
+    tail: &'a [u8],
+    /// Owned: where the text starts in the list's buffer.
+    start: u32,
+    /// The length in bytes, with [`Text::ESCAPED`] or [`Text::OWNED`] above.
+    len: u32,
 }
 
-impl Text<'_> {
-    const EMPTY: Self = Self::Plain(&[]);
+impl<'a> Text<'a> {
+    const EMPTY: Self = Self::plain(&[]);
+    /// The text holds a `%XX` escape.
+    const ESCAPED: u32 = 1 << 31;
+    /// The text is in the list's buffer.
+    const OWNED: u32 = 1 << 30;
+    const LEN: u32 = Self::OWNED - 1;
+
+    /// Borrowed text with no `%`: the first `len` bytes of `tail`.
+    #[inline]
+    pub(crate) const fn plain_in(tail: &'a [u8], len: usize) -> Self {
+        // A text is shorter than 1 GiB: parsers take requests that fit in memory.
+        Self {
+            tail,
+            start: 0,
+            len: len as u32 & Self::LEN,
+        }
+    }
+
+    /// Borrowed text with `%XX` escapes: the first `len` bytes of `tail`.
+    #[inline]
+    pub(crate) const fn escaped_in(tail: &'a [u8], len: usize) -> Self {
+        Self {
+            tail,
+            start: 0,
+            len: len as u32 & Self::LEN | Self::ESCAPED,
+        }
+    }
+
+    /// Borrowed text with no `%`, all of `text`.
+    pub(crate) const fn plain(text: &'a [u8]) -> Self {
+        Self::plain_in(text, text.len())
+    }
+
+    /// Borrowed text with `%XX` escapes, all of `text`.
+    pub(crate) const fn escaped(text: &'a [u8]) -> Self {
+        Self::escaped_in(text, text.len())
+    }
+
+    /// Text at `start..end` of a list's buffer.
+    fn owned(start: u32, end: u32) -> Self {
+        Self {
+            tail: &[],
+            start,
+            len: end.saturating_sub(start) & Self::LEN | Self::OWNED,
+        }
+    }
+
+    /// Whether the text is in a list's buffer.
+    #[inline]
+    pub(crate) fn is_owned(self) -> bool {
+        self.len & Self::OWNED != 0
+    }
+
+    /// Whether the text is borrowed and holds a `%`.
+    #[inline]
+    pub(crate) fn is_escaped(self) -> bool {
+        self.len & Self::ESCAPED != 0
+    }
+
+    /// The length in bytes.
+    #[inline]
+    pub(crate) fn len(self) -> usize {
+        (self.len & Self::LEN) as usize
+    }
 }
 
 /// One parameter, name and value in their §3.6 encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Param<'a> {
     pub(crate) name: Text<'a>,
     pub(crate) value: Text<'a>,
@@ -71,6 +139,10 @@ pub(crate) fn check_count(count: usize) -> Result<(), Error> {
 
 /// How many parameters fit on the stack before the list moves to the heap.
 pub(crate) const INLINE: usize = 32;
+
+/// A smaller stack tier, for the requests with a handful of parameters that
+/// most are: fewer slots to set up.
+pub(crate) const SMALL: usize = 8;
 
 /// A larger stack tier, which signing picks when a request has more than
 /// [`INLINE`] parameters (about 12 KiB of stack), so that it still allocates
@@ -117,13 +189,23 @@ impl<'a, 's> ParamList<'a, 's> {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, param: Param<'a>) {
+        if !self.spilled
+            && let Some(slot) = self.inline.get_mut(self.len)
+        {
+            *slot = param;
+            self.len += 1;
+        } else {
+            self.push_spilling(param);
+        }
+    }
+
+    /// [`Self::push`] once the slots are full.
+    #[cold]
+    #[inline(never)]
+    fn push_spilling(&mut self, param: Param<'a>) {
         if !self.spilled {
-            if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = param;
-                self.len += 1;
-                return;
-            }
             self.spill.reserve(self.len * 2 + 4);
             self.spill
                 .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
@@ -142,7 +224,7 @@ impl<'a, 's> ParamList<'a, 's> {
     /// The §3.6 encoding of raw text: borrowed when it needs no escape.
     fn encode(&mut self, raw: &'a [u8]) -> Text<'a> {
         if raw.iter().all(|&b| is_unreserved(b)) {
-            return Text::Plain(raw);
+            return Text::plain(raw);
         }
         let start = self.owned.len();
         put_encoded(raw, &mut self.owned);
@@ -153,15 +235,15 @@ impl<'a, 's> ParamList<'a, 's> {
     fn owned_text(&self, start: usize) -> Text<'a> {
         // A list never holds 4 GiB of text: the request would not fit in memory.
         let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        Text::Owned(at(start), at(self.owned.len()))
+        Text::owned(at(start), at(self.owned.len()))
     }
 
     /// The §3.6 encoding of still-encoded text from a query, a form body
     /// (`plus_is_space`) or a header: borrowed when it is that already.
     fn canonical(&mut self, raw: &'a [u8], plus_is_space: bool) -> Result<Text<'a>, Error> {
         match canonical_form(raw) {
-            Some(false) => Ok(Text::Plain(raw)),
-            Some(true) => Ok(Text::Escaped(raw)),
+            Some(false) => Ok(Text::plain(raw)),
+            Some(true) => Ok(Text::escaped(raw)),
             None => self.reencode(raw, plus_is_space),
         }
     }
@@ -257,25 +339,34 @@ impl<'a, 's> ParamList<'a, 's> {
         let mut flags = 0u8;
         let mut base = 0;
         while base < raw.len() {
-            let mut chunk = [b'a'; 16];
-            match raw.get(base..base + 16) {
-                Some(full) => chunk.copy_from_slice(full),
+            let mut word = [b'a'; 8];
+            match raw.get(base..base + 8) {
+                Some(full) => word.copy_from_slice(full),
                 None => {
                     let tail = raw.get(base..).unwrap_or_default();
-                    if let Some(head) = chunk.get_mut(..tail.len()) {
+                    if let Some(head) = word.get_mut(..tail.len()) {
                         head.copy_from_slice(tail);
                     }
                 }
             }
-            let mut mask = specials(&chunk);
+            let mut mask = specials(u64::from_le_bytes(word));
             while mask != 0 {
-                // A set bit is below 16.
-                let i = base + mask.trailing_zeros() as usize;
+                // A set bit is the high bit of one of the word's eight bytes.
+                let i = base + (mask.trailing_zeros() / 8) as usize;
                 mask &= mask - 1;
                 let shift = if eq == usize::MAX { 0 } else { 2 };
                 match raw.get(i).copied().unwrap_or_default() {
                     b'&' => {
-                        self.add_pair(raw, start, eq, i, flags)?;
+                        if flags == 0 && eq < i {
+                            // `name=value`, both in their §3.6 form: the usual pair.
+                            let name =
+                                Text::plain_in(raw.get(start..).unwrap_or_default(), eq - start);
+                            let value =
+                                Text::plain_in(raw.get(eq + 1..).unwrap_or_default(), i - eq - 1);
+                            self.push(Param { name, value });
+                        } else {
+                            self.add_pair(raw, start, eq, i, flags)?;
+                        }
                         (start, eq, flags) = (i + 1, usize::MAX, 0);
                     }
                     b'=' if shift == 0 => eq = i,
@@ -288,13 +379,13 @@ impl<'a, 's> ParamList<'a, 's> {
                     _ => flags |= REDO << shift,
                 }
             }
-            base += 16;
+            base += 8;
         }
         self.add_pair(raw, start, eq, raw.len(), flags)
     }
 
     /// Adds the pair `raw[start..end]`, split at `eq` when it is in it.
-    #[inline]
+    #[inline(never)]
     fn add_pair(
         &mut self,
         raw: &'a [u8],
@@ -306,12 +397,21 @@ impl<'a, 's> ParamList<'a, 's> {
         if end <= start {
             return Ok(());
         }
-        let (name, value) = match (raw.get(start..eq), raw.get(eq.wrapping_add(1)..end)) {
-            (Some(name), Some(value)) if eq != usize::MAX => (name, value),
-            _ => (raw.get(start..end).unwrap_or_default(), &[][..]),
+        // Name and value as (tail, length): `name=value`, or a name alone.
+        let ((name, name_len), (value, value_len)) = if eq < end {
+            let value = raw.get(eq + 1..).unwrap_or_default();
+            (
+                (raw.get(start..).unwrap_or_default(), eq - start),
+                (value, end - eq - 1),
+            )
+        } else {
+            (
+                (raw.get(start..).unwrap_or_default(), end - start),
+                (&[][..], 0),
+            )
         };
-        let name = self.form_text(name, flags);
-        let value = self.form_text(value, flags >> 2);
+        let name = self.form_text(name, name_len, flags);
+        let value = self.form_text(value, value_len, flags >> 2);
         self.push(Param {
             name: name?,
             value: value?,
@@ -321,13 +421,13 @@ impl<'a, 's> ParamList<'a, 's> {
 
     /// A name or value of a form, by its flags (see [`Self::add_form`]).
     #[inline]
-    fn form_text(&mut self, bytes: &'a [u8], flags: u8) -> Result<Text<'a>, Error> {
+    fn form_text(&mut self, tail: &'a [u8], len: usize, flags: u8) -> Result<Text<'a>, Error> {
         Ok(if flags & REDO != 0 {
-            self.reencode(bytes, true)?
+            self.reencode(tail.get(..len).unwrap_or_default(), true)?
         } else if flags & ESCAPED != 0 {
-            Text::Escaped(bytes)
+            Text::escaped_in(tail, len)
         } else {
-            Text::Plain(bytes)
+            Text::plain_in(tail, len)
         })
     }
 
@@ -349,33 +449,38 @@ const MALFORMED_ESCAPE: Error = Error::Malformed {
 /// The bytes of `text`, owned ones in `owned`.
 #[inline]
 pub(crate) fn resolve<'t>(text: Text<'t>, owned: &'t [u8]) -> &'t [u8] {
-    match text {
-        Text::Plain(b) | Text::Escaped(b) => b,
-        Text::Owned(start, end) => owned.get(start as usize..end as usize).unwrap_or_default(),
+    let len = text.len();
+    if text.is_owned() {
+        let start = text.start as usize;
+        owned.get(start..start + len).unwrap_or_default()
+    } else {
+        text.tail.get(..len).unwrap_or_default()
     }
 }
 
-/// 1 for the bytes that are not unreserved (§3.6), 0 for the others.
-static SPECIAL: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        // `i < 256`, so the cast is exact.
-        table[i] = !is_unreserved(i as u8) as u8;
-        i += 1;
-    }
-    table
-};
-
-/// Bit `i` is set when byte `i` of `chunk` is not unreserved (§3.6): sixteen
-/// table lookups, unrolled, with no branch.
+/// The high bit of each byte of the result is set when that byte of `word`
+/// is not unreserved (§3.6), and every other bit is clear: eight bytes
+/// classified at once, with no table and no branch.
+///
+/// Each range test works on the low seven bits of every byte: `v + (0x80 - lo)`
+/// has its high bit set when `v >= lo`, and `(0x80 + hi) - v` when `v <= hi`;
+/// neither carries or borrows into the next byte. Bytes with their own high
+/// bit set are never unreserved.
 #[inline]
-fn specials(chunk: &[u8; 16]) -> u32 {
-    let mut mask = 0u32;
-    for (i, &b) in chunk.iter().enumerate() {
-        mask |= u32::from(SPECIAL[usize::from(b)]) << i;
-    }
-    mask
+fn specials(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let low = word & !HIGH;
+    let within = |v: u64, lo: u8, hi: u8| {
+        v.wrapping_add((0x80 - u64::from(lo)) * ONES)
+            & ((0x80 + u64::from(hi)) * ONES).wrapping_sub(v)
+    };
+    let letters = within(low | ONES * 0x20, b'a', b'z');
+    let digits = within(low, b'0', b'9');
+    let marks = within(low, b'-', b'.');
+    let underscore = within(low, b'_', b'_');
+    let tilde = within(low, b'~', b'~');
+    !(letters | digits | marks | underscore | tilde) & HIGH | word & HIGH
 }
 
 /// The escape at `raw[i]` (a `%`): `Some(true)` when it is canonical (two
@@ -400,7 +505,7 @@ fn canonical_form(raw: &[u8]) -> Option<bool> {
     let mut escaped = false;
     let mut i = 0;
     while let Some(&b) = raw.get(i) {
-        if SPECIAL[usize::from(b)] == 0 {
+        if unreserved(b) {
             i += 1;
         } else if b == b'%' && escape_at(raw, i) == Some(true) {
             escaped = true;
@@ -587,6 +692,9 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
         }
     }
     // Keys that are equal but for the index: order their parameters fully.
+    if keys.windows(2).all(|w| w[0] & !index != w[1] & !index) {
+        return;
+    }
     let mut start = 0;
     while start < n {
         let head = keys[start] & !index;
@@ -614,10 +722,10 @@ pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink
     for (i, p) in list.iter().enumerate() {
         if twice {
             if i > 0 {
-                sink.put(b"%26");
+                sink.put_text(AMP, 3);
             }
             put_reencoded(p.name, owned, sink);
-            sink.put(b"%3D");
+            sink.put_text(EQ, 3);
             put_reencoded(p.value, owned, sink);
         } else {
             if i > 0 {
@@ -631,13 +739,17 @@ pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink
 }
 
 /// The §3.6 encoding of `text`, which is already in its §3.6 encoding.
-#[inline]
+#[inline(always)]
 pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) {
-    let encoded = match text {
-        Text::Plain(b) => return sink.put(b),
-        Text::Escaped(b) => b,
-        Text::Owned(..) => resolve(text, owned),
-    };
+    if !(text.is_escaped() || text.is_owned()) {
+        return sink.put_text(text.tail, text.len());
+    }
+    put_reencoded_escaped(resolve(text, owned), sink);
+}
+
+/// [`put_reencoded`] of text that holds a `%`: each becomes `%25`.
+#[inline(never)]
+fn put_reencoded_escaped(encoded: &[u8], sink: &mut impl Sink) {
     for (i, piece) in encoded.split(|&b| b == b'%').enumerate() {
         if i > 0 {
             sink.put(b"%25");
@@ -954,9 +1066,9 @@ mod tests {
     /// Encoded text as the parsers classify it.
     fn encoded(bytes: &[u8]) -> Text<'_> {
         if bytes.contains(&b'%') {
-            Text::Escaped(bytes)
+            Text::escaped(bytes)
         } else {
-            Text::Plain(bytes)
+            Text::plain(bytes)
         }
     }
 
@@ -968,18 +1080,44 @@ mod tests {
     }
 
     #[test]
+    fn eight_byte_classification_agrees_with_the_unreserved_set() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = [b'a'; 8];
+                word[at] = b;
+                let mask = specials(u64::from_le_bytes(word));
+                let want = if is_unreserved(b) {
+                    0
+                } else {
+                    0x80u64 << (8 * at)
+                };
+                assert_eq!(mask, want, "byte {b:#04x} at {at}");
+            }
+        }
+        // Neighbours never disturb each other (no carry or borrow across bytes).
+        let all: Vec<u8> = (0..=255).collect();
+        for word in all.windows(8) {
+            let mask = specials(u64::from_le_bytes(word.try_into().unwrap()));
+            for (at, &b) in word.iter().enumerate() {
+                assert_eq!(mask >> (8 * at + 7) & 1 == 1, !is_unreserved(b), "{word:?}");
+            }
+        }
+    }
+
+    #[test]
     fn canonical_forms_are_borrowed_and_others_re_encoded() {
         let mut slots = [Param::EMPTY; INLINE];
         let mut list = ParamList::on(&mut slots);
-        assert_eq!(
-            list.canonical(b"abc%2A%20", true),
-            Ok(Text::Escaped(b"abc%2A%20"))
-        );
-        assert_eq!(
-            list.canonical(b"abc-._~", true),
-            Ok(Text::Plain(b"abc-._~"))
-        );
-        assert_eq!(list.canonical(b"%FF", true), Ok(Text::Escaped(b"%FF")));
+        for (raw, escaped) in [
+            (&b"abc%2A%20"[..], true),
+            (b"abc-._~", false),
+            (b"%FF", true),
+        ] {
+            let text = list.canonical(raw, true).unwrap();
+            assert!(!text.is_owned(), "{raw:?}");
+            assert_eq!(text.is_escaped(), escaped, "{raw:?}");
+            assert_eq!(list.bytes(text), raw);
+        }
         for (raw, plus, want) in [
             (&b"a+b"[..], true, &b"a%20b"[..]),
             (b"a+b", false, b"a%2Bb"),
@@ -988,7 +1126,7 @@ mod tests {
             (b"\xc3\xa9", true, b"%C3%A9"),
         ] {
             let text = list.canonical(raw, plus).unwrap();
-            assert!(matches!(text, Text::Owned(..)), "{raw:?}");
+            assert!(text.is_owned(), "{raw:?}");
             assert_eq!(list.bytes(text), want, "{raw:?}");
         }
         assert!(list.canonical(b"%F", false).is_err());
@@ -1039,17 +1177,6 @@ mod tests {
             assert_eq!(one_pass.is_ok(), two_pass.is_ok(), "{raw:?}");
             if let (Ok(got), Ok(want)) = (one_pass, two_pass) {
                 assert_eq!(got, want, "{raw:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_special_byte_mask_marks_exactly_the_reserved_bytes() {
-        for start in (0..=255u8).step_by(16) {
-            let chunk: [u8; 16] = core::array::from_fn(|i| start + i as u8);
-            let mask = specials(&chunk);
-            for (i, &b) in chunk.iter().enumerate() {
-                assert_eq!(mask >> i & 1 == 1, !is_unreserved(b), "{b}");
             }
         }
     }
@@ -1152,7 +1279,17 @@ mod tests {
             let mut want = params.clone();
             want.sort_by(|a, b| cmp_normalized(a, b, &[]));
             sort_params(&mut params, &[]);
-            assert_eq!(params, want, "{n}");
+            let texts = |list: &[Param<'_>]| -> Vec<(Vec<u8>, Vec<u8>)> {
+                list.iter()
+                    .map(|p| {
+                        (
+                            resolve(p.name, &[]).to_vec(),
+                            resolve(p.value, &[]).to_vec(),
+                        )
+                    })
+                    .collect()
+            };
+            assert_eq!(texts(&params), texts(&want), "{n}");
         }
     }
 

@@ -18,13 +18,13 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{encode_str, encoded_len, push_encoded, put_encoded};
 use crate::params::{
-    HeaderParams, INLINE, LARGE, Param, ParamList, Text, cmp_encoded, is_form, is_oauth_scheme,
-    put_normalized, put_reencoded, resolve,
+    HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
+    is_oauth_scheme, put_normalized, put_reencoded, resolve,
 };
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
 use crate::sink::Hashing;
-use crate::sink::{BlockCore, Blocks, Counter, Sink};
+use crate::sink::{AMP, BlockCore, Blocks, Counter, EQ, Sink};
 use crate::uri::{Url, format_u64_str};
 use crate::{Error, SignatureMethod};
 
@@ -532,6 +532,30 @@ pub(crate) fn put_base_string(
     let Some((first, _)) = oauth.split_first() else {
         return put_normalized(list, owned, true, sink);
     };
+    // Most requests have no `oauth_*` parameter of their own: theirs sort
+    // wholly before or wholly after the protocol parameters.
+    let at =
+        list.partition_point(|p| cmp_encoded(resolve(p.name, owned), b"oauth_") == Ordering::Less);
+    let (head, tail) = list.split_at(at);
+    if tail
+        .first()
+        .is_none_or(|p| !resolve(p.name, owned).starts_with(b"oauth_"))
+    {
+        put_normalized(head, owned, true, sink);
+        for (i, pair) in oauth.iter().enumerate() {
+            let key = pair.spec.base.as_bytes();
+            let start = if i == 0 && head.is_empty() { 3 } else { 0 };
+            sink.put(key.get(start..).unwrap_or_default());
+            put_reencoded(pair.text(), &[], sink);
+        }
+        for p in tail {
+            sink.put_text(AMP, 3);
+            put_reencoded(p.name, owned, sink);
+            sink.put_text(EQ, 3);
+            put_reencoded(p.value, owned, sink);
+        }
+        return;
+    }
     // The request's parameters that sort before the first protocol
     // parameter, then a merge of the two sorted lists.
     let before = list.partition_point(|p| {
@@ -546,9 +570,9 @@ pub(crate) fn put_base_string(
             if cmp_pair(name, value, pair) != Ordering::Less {
                 break;
             }
-            sink.put(b"%26");
+            sink.put_text(AMP, 3);
             put_reencoded(p.name, owned, sink);
-            sink.put(b"%3D");
+            sink.put_text(EQ, 3);
             put_reencoded(p.value, owned, sink);
             rest = tail;
         }
@@ -562,9 +586,9 @@ pub(crate) fn put_base_string(
         put_reencoded(pair.text(), &[], sink);
     }
     for p in rest {
-        sink.put(b"%26");
+        sink.put_text(AMP, 3);
         put_reencoded(p.name, owned, sink);
-        sink.put(b"%3D");
+        sink.put_text(EQ, 3);
         put_reencoded(p.value, owned, sink);
     }
 }
@@ -669,9 +693,9 @@ impl OauthPair<'_> {
     /// The value as parameter text.
     fn text(&self) -> Text<'_> {
         if self.escaped {
-            Text::Escaped(self.value.as_bytes())
+            Text::escaped(self.value.as_bytes())
         } else {
-            Text::Plain(self.value.as_bytes())
+            Text::plain(self.value.as_bytes())
         }
     }
 }
@@ -915,7 +939,9 @@ impl Signer {
         if is_form(parts.content_type) {
             bound += ampersands(parts.body) + 1;
         }
-        if bound > INLINE && bound <= LARGE {
+        if bound <= SMALL {
+            sorted_then::<SMALL, T>(parts, &oauth, then)
+        } else if bound > INLINE && bound <= LARGE {
             sorted_then::<LARGE, T>(parts, &oauth, then)
         } else {
             sorted_then::<INLINE, T>(parts, &oauth, then)

@@ -15,6 +15,13 @@ use hmac::digest::typenum::Unsigned;
 pub(crate) trait Sink {
     /// Appends `bytes`.
     fn put(&mut self, bytes: &[u8]);
+
+    /// Appends the first `len` bytes of `tail` (a sink may copy more of
+    /// `tail` where it has room, and then count only `len`).
+    #[inline]
+    fn put_text(&mut self, tail: &[u8], len: usize) {
+        self.put(tail.get(..len).unwrap_or_default());
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -37,7 +44,7 @@ impl Sink for Counter {
 
 /// Size of the staging buffer in front of a hash: a whole number of blocks
 /// of every hash used (64 bytes for SHA-1 and SHA-256, 128 for SHA-512).
-const STAGE: usize = 512;
+const STAGE: usize = 256;
 
 /// A MAC core that takes whole blocks: the keyed HMAC states of the HMAC methods.
 pub(crate) trait BlockCore: Clone {
@@ -147,7 +154,7 @@ impl<C: BlockCore> Blocks<C> {
 }
 
 impl<C: BlockCore> Sink for Blocks<C> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         match self.stage.get_mut(self.len..end) {
@@ -158,7 +165,28 @@ impl<C: BlockCore> Sink for Blocks<C> {
             None => self.put_spilling(bytes),
         }
     }
+
+    /// Short texts are copied as one block of sixteen bytes, of which the
+    /// stage keeps `len` (what follows is overwritten by the next piece).
+    #[inline(always)]
+    fn put_text(&mut self, tail: &[u8], len: usize) {
+        let to = self
+            .stage
+            .get_mut(self.len..)
+            .and_then(<[u8]>::first_chunk_mut::<16>);
+        if let (true, Some(from), Some(to)) = (len <= 16, tail.first_chunk::<16>(), to) {
+            *to = *from;
+            self.len += len;
+        } else {
+            self.put(tail.get(..len).unwrap_or_default());
+        }
+    }
 }
+
+/// `%26` (an encoded `&`), padded for [`Sink::put_text`].
+pub(crate) const AMP: &[u8; 16] = b"%26%3D%26%3D%26%";
+/// `%3D` (an encoded `=`), padded for [`Sink::put_text`].
+pub(crate) const EQ: &[u8; 16] = b"%3D%26%3D%26%3D%";
 
 /// A hash with the `Update` interface (the RSA methods' digests) fed
 /// through a staging buffer.

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::encoding::Encoder;
+use crate::encoding::{Encoder, put_encoded};
 use crate::sink::Sink;
 
 /// The pieces of an absolute `http(s)` URL that signing needs, borrowed from it.
@@ -31,6 +31,19 @@ const A_AT: u8 = 2;
 const A_COLON: u8 = 3;
 /// Whitespace or a control byte, which a host cannot hold.
 const A_BAD: u8 = 4;
+
+/// The unreserved bytes (§3.6) that are not uppercase letters.
+static LOWER_UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is exact.
+        let b = i as u8;
+        table[i] = crate::encoding::is_unreserved(b) && !b.is_ascii_uppercase();
+        i += 1;
+    }
+    table
+};
 
 static AUTHORITY: [u8; 256] = {
     let mut table = [A_OTHER; 256];
@@ -144,21 +157,30 @@ impl<'a> Url<'a> {
     /// Writes the base string URI (§3.4.1.2) already percent-encoded, as the
     /// base string holds it, in one pass over a local buffer.
     pub(crate) fn put_base_uri_encoded(&self, sink: &mut impl Sink) {
-        let mut out = Encoder::new(sink);
-        out.lowercase(self.scheme.as_bytes());
-        out.raw(b"%3A%2F%2F");
-        out.lowercase(self.host.as_bytes());
+        let (scheme, host) = (self.scheme.as_bytes(), self.host.as_bytes());
+        // Schemes and hosts are mostly lowercase and unreserved already.
+        let plain = |text: &[u8]| text.iter().all(|&b| LOWER_UNRESERVED[usize::from(b)]);
+        if plain(scheme) && plain(host) {
+            sink.put(scheme);
+            sink.put(b"%3A%2F%2F");
+            sink.put(host);
+        } else {
+            let mut out = Encoder::new(sink);
+            out.lowercase(scheme);
+            out.raw(b"%3A%2F%2F");
+            out.lowercase(host);
+            out.flush();
+        }
         if let Some(port) = self.port {
             let mut digits = [0u8; 5];
-            out.raw(b"%3A");
-            out.raw(format_u64(u64::from(port), &mut digits));
+            sink.put(b"%3A");
+            sink.put(format_u64(u64::from(port), &mut digits));
         }
         if self.path.is_empty() {
-            out.raw(b"%2F");
+            sink.put(b"%2F");
         } else {
-            out.encode(self.path.as_bytes());
+            put_encoded(self.path.as_bytes(), sink);
         }
-        out.flush();
     }
 
     /// Writes the base string URI (§3.4.1.2), not yet encoded: lowercase

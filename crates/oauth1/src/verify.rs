@@ -74,9 +74,10 @@ const SLOTS: [&str; 10] = [
 
 /// The text of an encoded protocol parameter (owned ones in `owned`).
 fn text<'a>(encoded: Text<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
-    Ok(match encoded {
-        Text::Plain(b) | Text::Escaped(b) => decode_text(b)?,
-        Text::Owned(..) => Cow::Owned(decode_text(resolve(encoded, owned))?.into_owned()),
+    Ok(if encoded.is_owned() {
+        Cow::Owned(decode_text(resolve(encoded, owned))?.into_owned())
+    } else {
+        decode_text(resolve(encoded, &[]))?
     })
 }
 
