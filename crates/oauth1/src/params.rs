@@ -475,7 +475,7 @@ fn specials(word: u64) -> u64 {
         v.wrapping_add((0x80 - u64::from(lo)) * ONES)
             & ((0x80 + u64::from(hi)) * ONES).wrapping_sub(v)
     };
-    let letters = within(low | ONES * 0x20, b'a', b'z');
+    let letters = within(low | (ONES * 0x20), b'a', b'z');
     let digits = within(low, b'0', b'9');
     let marks = within(low, b'-', b'.');
     let underscore = within(low, b'_', b'_');
