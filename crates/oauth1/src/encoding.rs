@@ -176,28 +176,6 @@ impl<'s, S: Sink> Encoder<'s, S> {
     }
 }
 
-/// Appends the §3.6 encoding of `text` to `out`, a run of unreserved
-/// characters at a time.
-pub(crate) fn push_encoded(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(i) = rest.bytes().position(|b| !unreserved(b)) {
-        let (plain, tail) = rest.split_at(i);
-        out.push_str(plain);
-        let mut chars = tail.chars();
-        if let Some(c) = chars.next() {
-            let mut utf8 = [0u8; 4];
-            for &b in c.encode_utf8(&mut utf8).as_bytes() {
-                let [p, h, l] = escape(b);
-                out.push(char::from(p));
-                out.push(char::from(h));
-                out.push(char::from(l));
-            }
-        }
-        rest = chars.as_str();
-    }
-    out.push_str(rest);
-}
-
 /// The §3.6 encoding of `raw`: borrowed when it needs no escape.
 pub(crate) fn encode_str(raw: &str) -> Cow<'_, str> {
     if raw.bytes().all(unreserved) {

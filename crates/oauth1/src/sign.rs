@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::encoding::{encode_str, encoded_len, push_encoded, put_encoded};
+use crate::encoding::{encode_str, encoded_len, put_encoded};
 use crate::params::{
     HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
     is_oauth_scheme, put_normalized, put_reencoded, resolve,
@@ -24,7 +24,7 @@ use crate::params::{
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
 use crate::sink::Hashing;
-use crate::sink::{AMP, BlockCore, Blocks, Counter, EQ, Sink};
+use crate::sink::{AMP, BlockCore, Blocks, Counter, EQ, Sink, copy_small};
 use crate::uri::{Url, format_u64_str};
 use crate::{Error, SignatureMethod};
 
@@ -256,9 +256,17 @@ impl Signature {
     /// Base64 of `digest`.
     fn base64(digest: &[u8]) -> Self {
         let mut buf = [0u8; 88];
-        match BASE64.encode_slice(digest, &mut buf) {
-            Ok(len) => Self(SigText::Inline(buf, len)),
-            Err(_) => Self(SigText::Heap(Zeroizing::new(BASE64.encode(digest)))),
+        match base64_into(digest, &mut buf) {
+            Some(len) => Self(SigText::Inline(buf, len)),
+            None => Self(SigText::Heap(Zeroizing::new(BASE64.encode(digest)))),
+        }
+    }
+
+    /// The signature text as bytes (ASCII).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            SigText::Inline(buf, len) => buf.get(..*len).unwrap_or_default(),
+            SigText::Heap(s) => s.as_bytes(),
         }
     }
 
@@ -282,6 +290,26 @@ impl fmt::Debug for Signature {
             SigText::Inline(..) => f.debug_tuple("Signature").field(&self.as_str()).finish(),
         }
     }
+}
+
+/// The base64 (RFC 4648 §4, padded) of a digest of at most 64 bytes,
+/// written into `out`; its length, or `None` for a longer digest.
+fn base64_into(digest: &[u8], out: &mut [u8; 88]) -> Option<usize> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let len = digest.len().div_ceil(3) * 4;
+    let out = out.get_mut(..len)?;
+    for (group, quad) in digest.chunks(3).zip(out.chunks_exact_mut(4)) {
+        let byte = |i: usize| u32::from(group.get(i).copied().unwrap_or(0));
+        let bits = byte(0) << 16 | byte(1) << 8 | byte(2);
+        for (k, slot) in quad.iter_mut().enumerate() {
+            // Six bits index a 64-entry alphabet.
+            *slot = ALPHABET[(bits >> (18 - 6 * k) & 63) as usize];
+        }
+        for slot in quad.iter_mut().skip(group.len() + 1) {
+            *slot = b'=';
+        }
+    }
+    Some(len)
 }
 
 /// The signing key of one method, ready to sign many requests.
@@ -406,7 +434,7 @@ impl Sink for SliceSink<'_> {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         if let Some(slot) = self.buf.get_mut(self.len..end) {
-            slot.copy_from_slice(bytes);
+            copy_small(slot, bytes);
             self.len = end;
         }
     }
@@ -1090,11 +1118,11 @@ impl Signer {
         &self,
         parts: &RequestParts<'_>,
         params: &ProtocolParams<'_>,
-        place: impl FnOnce(&OauthPairs<'_>, &str) -> T,
+        place: impl FnOnce(&OauthPairs<'_>, &[u8]) -> T,
     ) -> Result<T, Error> {
         self.with_base(parts, params, |base, oauth| {
             let sig = self.key.sign(base)?;
-            Ok(place(oauth, sig.as_str()))
+            Ok(place(oauth, sig.as_bytes()))
         })
     }
 
@@ -1222,56 +1250,70 @@ fn check_realm(realm: Option<&str>) -> Result<(), Error> {
     }
 }
 
-/// The `Authorization` header value (§3.5.1), written once into a string
-/// of exactly its length.
-fn header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &str) -> String {
-    const SCHEME: &str = "OAuth ";
-    let pairs = oauth.as_slice();
-    let sig_len = encoded_len(sig.as_bytes());
-    let mut len = SCHEME.len() + SIGNATURE.header.len() + sig_len + 1;
+/// The `Authorization` header value (§3.5.1), written once: on the stack
+/// when it is short (as it nearly always is), then copied into a string of
+/// exactly its length.
+fn header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8]) -> String {
+    // Every item but the first starts with `, `.
+    let mut len = "OAuth ".len() + SIGNATURE.header.len() + encoded_len(sig) + 1 - ", ".len();
     if let Some(realm) = realm {
         len += r#"realm="", "#.len() + realm.len();
     }
-    for pair in pairs {
+    for pair in oauth.as_slice() {
         len += pair.spec.header.len() + pair.value.len() + 1;
     }
-    let mut out = String::with_capacity(len);
-    out.push_str(SCHEME);
+    let mut stack = [0u8; 512];
+    let bytes = match stack.get_mut(..len) {
+        Some(buf) => {
+            let mut out = SliceSink { buf, len: 0 };
+            put_header(realm, oauth, sig, &mut out);
+            out.buf.to_vec()
+        }
+        None => {
+            let mut out = Vec::with_capacity(len);
+            put_header(realm, oauth, sig, &mut out);
+            out
+        }
+    };
+    // Only the realm (a `&str`) and ASCII were written.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the `Authorization` header value: the pairs in name order, the
+/// signature in its place among them.
+fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mut impl Sink) {
+    sink.put(b"OAuth ");
     let mut first = true;
     if let Some(realm) = realm {
-        out.push_str("realm=\"");
-        out.push_str(realm);
-        out.push('"');
+        sink.put(b"realm=\"");
+        sink.put(realm.as_bytes());
+        sink.put(b"\"");
         first = false;
     }
-    let mut start = |out: &mut String, spec: &OauthName| {
-        let key = spec.header;
-        out.push_str(if first {
-            key.get(2..).unwrap_or_default()
-        } else {
-            key
-        });
+    let mut start = |sink: &mut _, spec: &OauthName| {
+        let key = spec.header.as_bytes();
+        Sink::put(sink, if first { key.get(2..).unwrap_or_default() } else { key });
         first = false;
     };
+    let pairs = oauth.as_slice();
     let at = pairs.partition_point(|p| p.spec.name < SIGNATURE.name);
     let (before, after) = pairs.split_at(at);
     for pair in before {
-        start(&mut out, pair.spec);
-        out.push_str(&pair.value);
-        out.push('"');
+        start(sink, pair.spec);
+        sink.put(pair.value.as_bytes());
+        sink.put(b"\"");
     }
-    start(&mut out, &SIGNATURE);
-    push_encoded(sig, &mut out);
-    out.push('"');
+    start(sink, &SIGNATURE);
+    put_encoded(sig, sink);
+    sink.put(b"\"");
     for pair in after {
-        start(&mut out, pair.spec);
-        out.push_str(&pair.value);
-        out.push('"');
+        start(sink, pair.spec);
+        sink.put(pair.value.as_bytes());
+        sink.put(b"\"");
     }
-    out
 }
 
-fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &str, sink: &mut impl Sink) {
+fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &[u8], sink: &mut impl Sink) {
     for (i, pair) in oauth.as_slice().iter().enumerate() {
         let key = pair.spec.form.as_bytes();
         sink.put(if i == 0 {
@@ -1282,7 +1324,7 @@ fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &str, sink: &mut impl Sink) {
         sink.put(pair.value.as_bytes());
     }
     sink.put(b"&oauth_signature=");
-    put_encoded(sig.as_bytes(), sink);
+    put_encoded(sig, sink);
 }
 
 pub(crate) fn body_hash(method: SignatureMethod, body: &[u8], out: &mut [u8; 88]) -> usize {
@@ -1396,6 +1438,30 @@ impl SignedRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_are_base64_as_rfc_4648_writes_them() {
+        // RFC 4648 §10's test vectors, then every length a digest can have.
+        for (raw, want) in [
+            (&b""[..], ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg=="),
+            (b"fooba", "Zm9vYmE="),
+            (b"foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(Signature::base64(raw).as_str(), want);
+        }
+        let bytes: Vec<u8> = (0..=255u8).rev().chain(0..=255).collect();
+        for len in 0..=64 {
+            for start in [0, 1, 100, 200, 300] {
+                let digest = &bytes[start..start + len];
+                assert_eq!(Signature::base64(digest).as_str(), BASE64.encode(digest));
+            }
+        }
+        assert_eq!(Signature::base64(&[7; 65]).as_str(), BASE64.encode([7; 65]));
+    }
     use crate::verify::{MemoryNonceStore, Verifier, VerifyKey, parse_request};
 
     #[test]

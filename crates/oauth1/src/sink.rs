@@ -243,9 +243,9 @@ impl<H: Update> Sink for Hashing<H> {
 ///
 /// The base string arrives in pieces of a few bytes (`%3D`, a name, a
 /// value), for which a call to `memcpy` costs more than the copy itself:
-/// up to 16 bytes are copied as two fixed-size, possibly overlapping words.
-#[inline]
-fn copy_small(to: &mut [u8], from: &[u8]) {
+/// up to 64 bytes are copied as two fixed-size, possibly overlapping blocks.
+#[inline(always)]
+pub(crate) fn copy_small(to: &mut [u8], from: &[u8]) {
     match from.len() {
         0 => {}
         1 => copy_fixed::<1>(to, from, 0),
@@ -260,6 +260,14 @@ fn copy_small(to: &mut [u8], from: &[u8]) {
         n @ 8..=16 => {
             copy_fixed::<8>(to, from, 0);
             copy_fixed::<8>(to, from, n - 8);
+        }
+        n @ 17..=32 => {
+            copy_fixed::<16>(to, from, 0);
+            copy_fixed::<16>(to, from, n - 16);
+        }
+        n @ 33..=64 => {
+            copy_fixed::<32>(to, from, 0);
+            copy_fixed::<32>(to, from, n - 32);
         }
         _ => to.copy_from_slice(from),
     }
@@ -281,8 +289,8 @@ mod tests {
 
     #[test]
     fn small_copies_copy_every_byte() {
-        let source: Vec<u8> = (1..=40).collect();
-        for n in 0..=40 {
+        let source: Vec<u8> = (1..=70).collect();
+        for n in 0..=70 {
             let mut to = alloc::vec![0u8; n];
             copy_small(&mut to, &source[..n]);
             assert_eq!(to, &source[..n], "{n}");
