@@ -9,7 +9,7 @@ use core::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use hmac::HmacCore;
+use hmac::Hmac;
 use hmac::digest::KeyInit;
 use rand_core::CryptoRngCore;
 use sha1::{Digest, Sha1};
@@ -315,9 +315,9 @@ fn base64_into(digest: &[u8], out: &mut [u8; 88]) -> Option<usize> {
 /// The signing key of one method, ready to sign many requests.
 #[derive(Clone)]
 pub(crate) enum Key {
-    HmacSha1(HmacCore<Sha1>),
-    HmacSha256(HmacCore<Sha256>),
-    HmacSha512(HmacCore<Sha512>),
+    HmacSha1(Hmac<Sha1>),
+    HmacSha256(Hmac<Sha256>),
+    HmacSha512(Hmac<Sha512>),
     /// `encode(consumer secret) & encode(token secret)` (§3.4.4).
     Plaintext(Zeroizing<String>),
     #[cfg(feature = "rsa")]
@@ -363,13 +363,13 @@ impl Key {
         };
         Ok(match method {
             SignatureMethod::HmacSha1 => {
-                Self::HmacSha1(HmacCore::new_from_slice(text).map_err(bad)?)
+                Self::HmacSha1(Hmac::new_from_slice(text).map_err(bad)?)
             }
             SignatureMethod::HmacSha256 => {
-                Self::HmacSha256(HmacCore::new_from_slice(text).map_err(bad)?)
+                Self::HmacSha256(Hmac::new_from_slice(text).map_err(bad)?)
             }
             SignatureMethod::HmacSha512 => {
-                Self::HmacSha512(HmacCore::new_from_slice(text).map_err(bad)?)
+                Self::HmacSha512(Hmac::new_from_slice(text).map_err(bad)?)
             }
             SignatureMethod::Plaintext => Self::Plaintext(Zeroizing::new(
                 // Only §3.6 output (ASCII) was written.

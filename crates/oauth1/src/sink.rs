@@ -4,11 +4,11 @@
 
 use alloc::vec::Vec;
 
-use hmac::HmacCore;
 use hmac::digest::Output;
+use hmac::{Hmac, Mac};
 #[cfg(feature = "rsa")]
 use hmac::digest::Update;
-use hmac::digest::core_api::{Block, BlockSizeUser, Buffer, FixedOutputCore, UpdateCore};
+use hmac::digest::core_api::BlockSizeUser;
 use hmac::digest::typenum::Unsigned;
 
 /// Something bytes of a base string can be written to.
@@ -46,36 +46,35 @@ impl Sink for Counter {
 /// of every hash used (64 bytes for SHA-1 and SHA-256, 128 for SHA-512).
 const STAGE: usize = 256;
 
-/// A MAC core that takes whole blocks: the keyed HMAC states of the HMAC methods.
+/// A keyed MAC that takes whole blocks: the keyed HMAC states of the HMAC methods.
 pub(crate) trait BlockCore: Clone {
     /// The block size, in bytes.
     const BLOCK: usize;
     /// The MAC's output.
     type Output: AsRef<[u8]>;
-    /// Absorbs one block of [`Self::BLOCK`] bytes.
-    fn block(&mut self, block: &[u8]);
+    /// Absorbs `blocks`, a whole number of [`Self::BLOCK`]-byte blocks,
+    /// compressed straight from the slice in one call.
+    fn blocks(&mut self, blocks: &[u8]);
     /// The MAC over everything absorbed plus `rest` (shorter than a block).
     fn finish(&mut self, rest: &[u8]) -> Self::Output;
 }
 
 macro_rules! hmac_block_core {
     ($($hash:ty),*) => {$(
-        impl BlockCore for HmacCore<$hash> {
-            const BLOCK: usize = <<Self as BlockSizeUser>::BlockSize as Unsigned>::USIZE;
-            type Output = Output<Self>;
+        impl BlockCore for Hmac<$hash> {
+            const BLOCK: usize = <<$hash as BlockSizeUser>::BlockSize as Unsigned>::USIZE;
+            type Output = Output<$hash>;
 
             #[inline]
-            fn block(&mut self, block: &[u8]) {
-                self.update_blocks(core::slice::from_ref(Block::<Self>::from_slice(block)));
+            fn blocks(&mut self, blocks: &[u8]) {
+                // The MAC's block buffer is empty between calls (only whole
+                // blocks come here), so it hashes `blocks` where they are.
+                Mac::update(self, blocks);
             }
 
             fn finish(&mut self, rest: &[u8]) -> Self::Output {
-                let mut out = Output::<Self>::default();
-                // `rest` is shorter than a block, which a block buffer always takes.
-                if let Ok(mut rest) = Buffer::<Self>::try_new(rest) {
-                    self.finalize_fixed_core(&mut rest, &mut out);
-                }
-                out
+                Mac::update(self, rest);
+                self.finalize_reset().into_bytes()
             }
         }
     )*};
@@ -108,14 +107,7 @@ impl<C: BlockCore> Blocks<C> {
     /// Compresses the whole blocks of the stage and keeps the rest at its front.
     fn compress(&mut self) {
         let whole = self.len - self.len % C::BLOCK;
-        for block in self
-            .stage
-            .get(..whole)
-            .unwrap_or_default()
-            .chunks_exact(C::BLOCK)
-        {
-            self.core.block(block);
-        }
+        self.core.blocks(self.stage.get(..whole).unwrap_or_default());
         self.stage.copy_within(whole..self.len, 0);
         self.len -= whole;
     }
