@@ -520,9 +520,8 @@ fn canonical_form(raw: &[u8]) -> Option<bool> {
 /// §3.4.1.3.2 order: by encoded name, then by encoded value.
 #[inline]
 fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
-    resolve(a.name, owned)
-        .cmp(resolve(b.name, owned))
-        .then_with(|| resolve(a.value, owned).cmp(resolve(b.value, owned)))
+    cmp_encoded(resolve(a.name, owned), resolve(b.name, owned))
+        .then_with(|| cmp_encoded(resolve(a.value, owned), resolve(b.value, owned)))
 }
 
 /// Sorts parameters into §3.4.1.3.2 order: by encoded name, then by encoded value.
@@ -537,7 +536,9 @@ fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
 /// on the bytes a key holds) are sorted again by full name and value.
 pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
     let n = list.len();
-    if n <= INLINE {
+    if n <= SMALL {
+        sort_few(list, owned);
+    } else if n <= INLINE {
         sort_keyed(list, owned, &mut [0; INLINE], &mut []);
     } else if n <= LARGE {
         sort_keyed(list, owned, &mut [0; LARGE], &mut [0; LARGE]);
@@ -583,6 +584,30 @@ fn prefix(name: &[u8]) -> u64 {
         }
     };
     head | tail
+}
+
+/// [`sort_params`] for at most [`SMALL`] parameters: insertion on the list
+/// itself, comparing name prefixes as numbers and whole names and values
+/// only where the prefixes agree.
+fn sort_few(list: &mut [Param<'_>], owned: &[u8]) {
+    let mut keys = [0u64; SMALL];
+    for (key, p) in keys.iter_mut().zip(list.iter()) {
+        *key = prefix(resolve(p.name, owned));
+    }
+    for i in 1..list.len().min(SMALL) {
+        let mut j = i;
+        while j > 0 {
+            let order = keys[j - 1]
+                .cmp(&keys[j])
+                .then_with(|| cmp_normalized(&list[j - 1], &list[j], owned));
+            if order != Ordering::Greater {
+                break;
+            }
+            keys.swap(j - 1, j);
+            list.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Up to this many keys are sorted by insertion; more by radix.

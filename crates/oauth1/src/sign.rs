@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::encoding::{encode_str, encoded_len, put_encoded};
+use crate::encoding::{encoded_len, put_encoded, unreserved};
 use crate::params::{
     HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
     is_oauth_scheme, put_normalized, put_reencoded, resolve,
@@ -25,7 +25,7 @@ use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
 use crate::sink::Hashing;
 use crate::sink::{AMP, BlockCore, Blocks, Counter, EQ, Sink, copy_small};
-use crate::uri::{Url, format_u64_str};
+use crate::uri::{Url, format_u64};
 use crate::{Error, SignatureMethod};
 
 /// The parts of an HTTP request that signing reads (RFC 5849 §3.4.1), borrowed.
@@ -625,7 +625,7 @@ pub(crate) fn put_base_string(
 #[inline]
 fn cmp_pair(name: &[u8], value: &[u8], pair: &OauthPair<'_>) -> Ordering {
     cmp_encoded(name, pair.spec.name.as_bytes())
-        .then_with(|| cmp_encoded(value, pair.value.as_bytes()))
+        .then_with(|| cmp_encoded(value, &pair.value))
 }
 
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
@@ -712,7 +712,7 @@ oauth_names! {
 /// (borrowed unless encoding changed it).
 pub(crate) struct OauthPair<'a> {
     spec: &'static OauthName,
-    value: Cow<'a, str>,
+    value: Cow<'a, [u8]>,
     /// Whether `value` holds a `%`.
     escaped: bool,
 }
@@ -721,9 +721,9 @@ impl OauthPair<'_> {
     /// The value as parameter text.
     fn text(&self) -> Text<'_> {
         if self.escaped {
-            Text::escaped(self.value.as_bytes())
+            Text::escaped(&self.value)
         } else {
-            Text::plain(self.value.as_bytes())
+            Text::plain(&self.value)
         }
     }
 }
@@ -738,7 +738,7 @@ impl<'a> OauthPairs<'a> {
     fn new() -> Self {
         const EMPTY: OauthPair<'static> = OauthPair {
             spec: &SIGNATURE,
-            value: Cow::Borrowed(""),
+            value: Cow::Borrowed(&[]),
             escaped: false,
         };
         Self {
@@ -748,11 +748,11 @@ impl<'a> OauthPairs<'a> {
     }
 
     /// Adds a value that is already encoded and holds no `%`.
-    fn push_plain(&mut self, spec: &'static OauthName, encoded: &'a str) {
+    fn push_plain(&mut self, spec: &'static OauthName, encoded: &'a [u8]) {
         self.push(spec, Cow::Borrowed(encoded), false);
     }
 
-    fn push(&mut self, spec: &'static OauthName, value: Cow<'a, str>, escaped: bool) {
+    fn push(&mut self, spec: &'static OauthName, value: Cow<'a, [u8]>, escaped: bool) {
         if let Some(slot) = self.pairs.get_mut(self.len) {
             *slot = OauthPair {
                 spec,
@@ -764,10 +764,14 @@ impl<'a> OauthPairs<'a> {
     }
 
     /// Adds a raw value.
-    fn push_raw(&mut self, spec: &'static OauthName, raw: &'a str) {
-        let value = encode_str(raw);
-        let escaped = matches!(value, Cow::Owned(_));
-        self.push(spec, value, escaped);
+    fn push_raw(&mut self, spec: &'static OauthName, raw: &'a [u8]) {
+        if raw.iter().all(|&b| unreserved(b)) {
+            self.push_plain(spec, raw);
+        } else {
+            let mut encoded = Vec::with_capacity(encoded_len(raw));
+            put_encoded(raw, &mut encoded);
+            self.push(spec, Cow::Owned(encoded), true);
+        }
     }
 
     fn as_slice(&self) -> &[OauthPair<'a>] {
@@ -904,22 +908,19 @@ impl Signer {
                 return Err(Error::BodyHashNotAllowed);
             }
             let len = body_hash(self.method, parts.body, hash_buf);
-            // Base64 is ASCII.
-            let hash =
-                core::str::from_utf8(hash_buf.get(..len).unwrap_or_default()).unwrap_or_default();
-            out.push_raw(&BODY_HASH, hash);
+            out.push_raw(&BODY_HASH, hash_buf.get(..len).unwrap_or_default());
         }
         if let Some(callback) = params.callback {
-            out.push_raw(&CALLBACK, callback);
+            out.push_raw(&CALLBACK, callback.as_bytes());
         }
         out.push(
             &CONSUMER_KEY,
-            Cow::Borrowed(&self.consumer_key_encoded),
+            Cow::Borrowed(self.consumer_key_encoded.as_bytes()),
             self.escaped & ESCAPED_KEY != 0,
         );
         let plaintext = self.method == SignatureMethod::Plaintext;
         match params.nonce {
-            Some(nonce) => out.push_raw(&NONCE, nonce),
+            Some(nonce) => out.push_raw(&NONCE, nonce.as_bytes()),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -928,9 +929,9 @@ impl Signer {
             }
         }
         // Method names and decimal digits are unreserved.
-        out.push_plain(&SIGNATURE_METHOD, self.method.as_str());
+        out.push_plain(&SIGNATURE_METHOD, self.method.as_str().as_bytes());
         match params.timestamp {
-            Some(ts) => out.push_plain(&TIMESTAMP, format_u64_str(ts, ts_buf)),
+            Some(ts) => out.push_plain(&TIMESTAMP, format_u64(ts, ts_buf)),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -941,15 +942,15 @@ impl Signer {
         if let Some(token) = &self.token_encoded {
             out.push(
                 &TOKEN,
-                Cow::Borrowed(token),
+                Cow::Borrowed(token.as_bytes()),
                 self.escaped & ESCAPED_TOKEN != 0,
             );
         }
         if let Some(verifier) = params.verifier {
-            out.push_raw(&VERIFIER, verifier);
+            out.push_raw(&VERIFIER, verifier.as_bytes());
         }
         if let Some(version) = params.version {
-            out.push_raw(&VERSION, version);
+            out.push_raw(&VERSION, version.as_bytes());
         }
         Ok(())
     }
@@ -1300,7 +1301,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
     let (before, after) = pairs.split_at(at);
     for pair in before {
         start(sink, pair.spec);
-        sink.put(pair.value.as_bytes());
+        sink.put(&pair.value);
         sink.put(b"\"");
     }
     start(sink, &SIGNATURE);
@@ -1308,7 +1309,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
     sink.put(b"\"");
     for pair in after {
         start(sink, pair.spec);
-        sink.put(pair.value.as_bytes());
+        sink.put(&pair.value);
         sink.put(b"\"");
     }
 }
@@ -1321,7 +1322,7 @@ fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &[u8], sink: &mut impl Sink) {
         } else {
             key
         });
-        sink.put(pair.value.as_bytes());
+        sink.put(&pair.value);
     }
     sink.put(b"&oauth_signature=");
     put_encoded(sig, sink);

@@ -216,12 +216,6 @@ fn put_lowercase(bytes: &[u8], sink: &mut impl Sink) {
 }
 
 /// Formats `n` in decimal into the end of `buf`, returning the digits.
-/// [`format_u64`] as text.
-pub(crate) fn format_u64_str(n: u64, buf: &mut [u8; 20]) -> &str {
-    // Only ASCII digits are written.
-    core::str::from_utf8(format_u64(n, buf)).unwrap_or_default()
-}
-
 pub(crate) fn format_u64(mut n: u64, buf: &mut [u8]) -> &[u8] {
     let mut i = buf.len();
     while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
