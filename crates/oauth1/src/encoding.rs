@@ -82,26 +82,81 @@ pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
         .sum()
 }
 
-/// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in one piece.
+/// The high bit of each byte of the result is set when that byte of `word`
+/// is not unreserved (§3.6), and every other bit is clear: eight bytes
+/// classified at once, with no table and no branch.
+///
+/// Each range test works on the low seven bits of every byte: `v + (0x80 - lo)`
+/// has its high bit set when `v >= lo`, and `(0x80 + hi) - v` when `v <= hi`;
+/// neither carries or borrows into the next byte. Bytes with their own high
+/// bit set are never unreserved.
+#[inline]
+pub(crate) fn specials(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let low = word & !HIGH;
+    let within = |v: u64, lo: u8, hi: u8| {
+        v.wrapping_add((0x80 - u64::from(lo)) * ONES)
+            & ((0x80 + u64::from(hi)) * ONES).wrapping_sub(v)
+    };
+    let letters = within(low | (ONES * 0x20), b'a', b'z');
+    let digits = within(low, b'0', b'9');
+    let marks = within(low, b'-', b'.');
+    let underscore = within(low, b'_', b'_');
+    let tilde = within(low, b'~', b'~');
+    !(letters | digits | marks | underscore | tilde) & HIGH | word & HIGH
+}
+
+/// The eight bytes of `bytes` from `at`, as a little-endian word (first
+/// byte lowest); past the end, `a`s (unreserved) fill the word.
+#[inline]
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
+    const PAD: u64 = u64::from_le_bytes([b'a'; 8]);
+    if let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        return u64::from_le_bytes(*word);
+    }
+    // Fewer than eight bytes are left: `have` of them, 0 to 7.
+    let have = bytes.len().saturating_sub(at);
+    if have == 0 {
+        return PAD;
+    }
+    let pad = PAD << (8 * have);
+    if let Some(last) = bytes.last_chunk::<8>() {
+        // The last eight bytes end with the ones wanted.
+        return u64::from_le_bytes(*last) >> (8 * (8 - have)) | pad;
+    }
+    let mut word = 0;
+    for (i, &b) in bytes.get(at..).unwrap_or_default().iter().enumerate() {
+        word |= u64::from(b) << (8 * i);
+    }
+    word | pad
+}
+
+/// Whether every byte of `bytes` is unreserved (§3.6), eight at a time.
+#[inline]
+pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
+    (0..bytes.len())
+        .step_by(8)
+        .all(|at| specials(word_at(bytes, at)) == 0)
+}
+
+/// Writes the §3.6 encoding of `bytes`: runs of unreserved bytes as they
+/// are, found eight bytes at a time, and an escape for each other byte.
 pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let run = rest
-            .iter()
-            .position(|&b| !unreserved(b))
-            .unwrap_or(rest.len());
-        let (plain, tail) = rest.split_at(run);
-        if !plain.is_empty() {
-            sink.put(plain);
-        }
-        match tail.split_first() {
-            Some((&b, tail)) => {
-                sink.put(&escape(b));
-                rest = tail;
-            }
-            None => break,
+    let mut run = 0;
+    for at in (0..bytes.len()).step_by(8) {
+        let mut mask = specials(word_at(bytes, at));
+        while mask != 0 {
+            // A set bit is the high bit of one of the word's bytes; the
+            // padding past the end is unreserved, so `i < bytes.len()`.
+            let i = at + (mask.trailing_zeros() / 8) as usize;
+            mask &= mask - 1;
+            sink.put(bytes.get(run..i).unwrap_or_default());
+            sink.put(&escape(bytes.get(i).copied().unwrap_or_default()));
+            run = i + 1;
         }
     }
+    sink.put(bytes.get(run..).unwrap_or_default());
 }
 
 /// Writes percent-encoded text (§3.6) through a local buffer, so that a
@@ -251,6 +306,48 @@ const fn hex_value(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_read_with_unreserved_padding_past_the_end() {
+        let bytes: Vec<u8> = (1..=20).collect();
+        for len in 0..=20 {
+            for at in 0..=len {
+                let mut want = [b'a'; 8];
+                for (i, slot) in want.iter_mut().enumerate() {
+                    if let Some(&b) = bytes[..len].get(at + i) {
+                        *slot = b;
+                    }
+                }
+                assert_eq!(word_at(&bytes[..len], at), u64::from_le_bytes(want), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn eight_byte_classification_agrees_with_the_unreserved_set() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = [b'a'; 8];
+                word[at] = b;
+                let mask = specials(u64::from_le_bytes(word));
+                let want = if is_unreserved(b) {
+                    0
+                } else {
+                    0x80u64 << (8 * at)
+                };
+                assert_eq!(mask, want, "byte {b:#04x} at {at}");
+            }
+        }
+        // Neighbours never disturb each other (no carry or borrow across bytes).
+        let all: Vec<u8> = (0..=255).collect();
+        for word in all.windows(8) {
+            let mask = specials(u64::from_le_bytes(word.try_into().unwrap()));
+            for (at, &b) in word.iter().enumerate() {
+                assert_eq!(mask >> (8 * at + 7) & 1 == 1, !is_unreserved(b), "{word:?}");
+            }
+        }
+    }
+
 
     #[test]
     fn raw_text_encodes_and_decodes() {

@@ -14,7 +14,10 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::Error;
-use crate::encoding::{decode_bytes, decode_text, is_unreserved, put_encoded, unreserved};
+use crate::encoding::{
+    all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials, unreserved,
+    word_at,
+};
 use crate::sink::{AMP, EQ, Sink};
 
 /// A name or value in its §3.6 encoding: borrowed from the request, with
@@ -223,7 +226,7 @@ impl<'a, 's> ParamList<'a, 's> {
 
     /// The §3.6 encoding of raw text: borrowed when it needs no escape.
     fn encode(&mut self, raw: &'a [u8]) -> Text<'a> {
-        if raw.iter().all(|&b| is_unreserved(b)) {
+        if all_unreserved(raw) {
             return Text::plain(raw);
         }
         let start = self.owned.len();
@@ -339,17 +342,7 @@ impl<'a, 's> ParamList<'a, 's> {
         let mut flags = 0u8;
         let mut base = 0;
         while base < raw.len() {
-            let mut word = [b'a'; 8];
-            match raw.get(base..base + 8) {
-                Some(full) => word.copy_from_slice(full),
-                None => {
-                    let tail = raw.get(base..).unwrap_or_default();
-                    if let Some(head) = word.get_mut(..tail.len()) {
-                        head.copy_from_slice(tail);
-                    }
-                }
-            }
-            let mut mask = specials(u64::from_le_bytes(word));
+            let mut mask = specials(word_at(raw, base));
             while mask != 0 {
                 // A set bit is the high bit of one of the word's eight bytes.
                 let i = base + (mask.trailing_zeros() / 8) as usize;
@@ -456,31 +449,6 @@ pub(crate) fn resolve<'t>(text: Text<'t>, owned: &'t [u8]) -> &'t [u8] {
     } else {
         text.tail.get(..len).unwrap_or_default()
     }
-}
-
-/// The high bit of each byte of the result is set when that byte of `word`
-/// is not unreserved (§3.6), and every other bit is clear: eight bytes
-/// classified at once, with no table and no branch.
-///
-/// Each range test works on the low seven bits of every byte: `v + (0x80 - lo)`
-/// has its high bit set when `v >= lo`, and `(0x80 + hi) - v` when `v <= hi`;
-/// neither carries or borrows into the next byte. Bytes with their own high
-/// bit set are never unreserved.
-#[inline]
-fn specials(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let low = word & !HIGH;
-    let within = |v: u64, lo: u8, hi: u8| {
-        v.wrapping_add((0x80 - u64::from(lo)) * ONES)
-            & ((0x80 + u64::from(hi)) * ONES).wrapping_sub(v)
-    };
-    let letters = within(low | (ONES * 0x20), b'a', b'z');
-    let digits = within(low, b'0', b'9');
-    let marks = within(low, b'-', b'.');
-    let underscore = within(low, b'_', b'_');
-    let tilde = within(low, b'~', b'~');
-    !(letters | digits | marks | underscore | tilde) & HIGH | word & HIGH
 }
 
 /// The escape at `raw[i]` (a `%`): `Some(true)` when it is canonical (two
@@ -1102,31 +1070,6 @@ mod tests {
         let mut out = Vec::new();
         put_encoded(&decode_bytes(raw, plus)?, &mut out);
         Ok(out)
-    }
-
-    #[test]
-    fn eight_byte_classification_agrees_with_the_unreserved_set() {
-        for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut word = [b'a'; 8];
-                word[at] = b;
-                let mask = specials(u64::from_le_bytes(word));
-                let want = if is_unreserved(b) {
-                    0
-                } else {
-                    0x80u64 << (8 * at)
-                };
-                assert_eq!(mask, want, "byte {b:#04x} at {at}");
-            }
-        }
-        // Neighbours never disturb each other (no carry or borrow across bytes).
-        let all: Vec<u8> = (0..=255).collect();
-        for word in all.windows(8) {
-            let mask = specials(u64::from_le_bytes(word.try_into().unwrap()));
-            for (at, &b) in word.iter().enumerate() {
-                assert_eq!(mask >> (8 * at + 7) & 1 == 1, !is_unreserved(b), "{word:?}");
-            }
-        }
     }
 
     #[test]

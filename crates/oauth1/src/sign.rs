@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::encoding::{encoded_len, put_encoded, unreserved};
+use crate::encoding::{all_unreserved, encoded_len, put_encoded};
 use crate::params::{
     HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
     is_oauth_scheme, put_normalized, put_reencoded, resolve,
@@ -765,7 +765,7 @@ impl<'a> OauthPairs<'a> {
 
     /// Adds a raw value.
     fn push_raw(&mut self, spec: &'static OauthName, raw: &'a [u8]) {
-        if raw.iter().all(|&b| unreserved(b)) {
+        if all_unreserved(raw) {
             self.push_plain(spec, raw);
         } else {
             let mut encoded = Vec::with_capacity(encoded_len(raw));
