@@ -140,23 +140,26 @@ pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
         .all(|at| specials(word_at(bytes, at)) == 0)
 }
 
-/// Writes the §3.6 encoding of `bytes`: runs of unreserved bytes as they
-/// are, found eight bytes at a time, and an escape for each other byte.
+/// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in one piece.
 pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
-    let mut run = 0;
-    for at in (0..bytes.len()).step_by(8) {
-        let mut mask = specials(word_at(bytes, at));
-        while mask != 0 {
-            // A set bit is the high bit of one of the word's bytes; the
-            // padding past the end is unreserved, so `i < bytes.len()`.
-            let i = at + (mask.trailing_zeros() / 8) as usize;
-            mask &= mask - 1;
-            sink.put(bytes.get(run..i).unwrap_or_default());
-            sink.put(&escape(bytes.get(i).copied().unwrap_or_default()));
-            run = i + 1;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let run = rest
+            .iter()
+            .position(|&b| !unreserved(b))
+            .unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        if !plain.is_empty() {
+            sink.put(plain);
+        }
+        match tail.split_first() {
+            Some((&b, tail)) => {
+                sink.put(&escape(b));
+                rest = tail;
+            }
+            None => break,
         }
     }
-    sink.put(bytes.get(run..).unwrap_or_default());
 }
 
 /// Writes percent-encoded text (§3.6) through a local buffer, so that a

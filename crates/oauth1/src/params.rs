@@ -194,14 +194,17 @@ impl<'a, 's> ParamList<'a, 's> {
 
     #[inline]
     pub(crate) fn push(&mut self, param: Param<'a>) {
-        if !self.spilled
-            && let Some(slot) = self.inline.get_mut(self.len)
-        {
-            *slot = param;
-            self.len += 1;
-        } else {
-            self.push_spilling(param);
+        if !self.spilled {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = param;
+                self.len += 1;
+                return;
+            }
+        } else if self.spill.len() < self.spill.capacity() {
+            self.spill.push(param);
+            return;
         }
+        self.push_spilling(param);
     }
 
     /// [`Self::push`] once the slots are full.

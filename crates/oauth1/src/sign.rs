@@ -14,7 +14,7 @@ use hmac::digest::KeyInit;
 use rand_core::CryptoRngCore;
 use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::encoding::{all_unreserved, encoded_len, put_encoded};
 use crate::params::{
@@ -340,8 +340,26 @@ impl Key {
     ) -> Result<Self, Error> {
         let (cs, ts) = (consumer_secret.as_bytes(), token_secret.as_bytes());
         let len = encoded_len(cs) + 1 + encoded_len(ts);
-        let mut stack = Zeroizing::new([0u8; 256]);
+        // Only the bytes used are wiped afterwards (a server keys a MAC per request).
+        let mut stack = [0u8; 256];
         let mut heap = Zeroizing::new(Vec::new());
+        let key = Self::keyed(method, cs, ts, len, &mut stack, &mut heap);
+        if let Some(used) = stack.get_mut(..len) {
+            used.zeroize();
+        }
+        key
+    }
+
+    /// [`Self::from_secrets`] with the key text written into `stack` when it
+    /// fits (and the method is not PLAINTEXT), into `heap` otherwise.
+    fn keyed(
+        method: SignatureMethod,
+        cs: &[u8],
+        ts: &[u8],
+        len: usize,
+        stack: &mut [u8; 256],
+        heap: &mut Zeroizing<Vec<u8>>,
+    ) -> Result<Self, Error> {
         let text: &[u8] = match stack.get_mut(..len) {
             Some(buf) if method != SignatureMethod::Plaintext => {
                 let mut out = SliceSink { buf, len: 0 };
@@ -352,10 +370,10 @@ impl Key {
             }
             _ => {
                 heap.reserve_exact(len);
-                put_encoded(cs, &mut *heap);
+                put_encoded(cs, &mut **heap);
                 heap.push(b'&');
-                put_encoded(ts, &mut *heap);
-                &heap
+                put_encoded(ts, &mut **heap);
+                heap
             }
         };
         let bad = |_| Error::InvalidKey {
@@ -373,7 +391,7 @@ impl Key {
             }
             SignatureMethod::Plaintext => Self::Plaintext(Zeroizing::new(
                 // Only §3.6 output (ASCII) was written.
-                String::from_utf8(core::mem::take(&mut *heap)).unwrap_or_default(),
+                String::from_utf8(core::mem::take(&mut **heap)).unwrap_or_default(),
             )),
             #[cfg(feature = "rsa")]
             _ => {

@@ -59,18 +59,23 @@ impl fmt::Debug for ParsedRequest<'_> {
 }
 
 /// Indexes of the protocol parameters a request can carry (RFC 5849 §3.1, §2).
-const SLOTS: [&str; 10] = [
-    "oauth_body_hash",
-    "oauth_callback",
-    "oauth_consumer_key",
-    "oauth_nonce",
-    "oauth_signature",
-    "oauth_signature_method",
-    "oauth_timestamp",
-    "oauth_token",
-    "oauth_verifier",
-    "oauth_version",
-];
+/// Where a protocol parameter goes among [`parse_request`]'s slots (in
+/// name order), by its name.
+fn slot_of(name: &[u8]) -> Option<usize> {
+    Some(match name {
+        b"oauth_body_hash" => 0,
+        b"oauth_callback" => 1,
+        b"oauth_consumer_key" => 2,
+        b"oauth_nonce" => 3,
+        b"oauth_signature" => 4,
+        b"oauth_signature_method" => 5,
+        b"oauth_timestamp" => 6,
+        b"oauth_token" => 7,
+        b"oauth_verifier" => 8,
+        b"oauth_version" => 9,
+        _ => return None,
+    })
+}
 
 /// The text of an encoded protocol parameter (owned ones in `owned`).
 fn text<'a>(encoded: Text<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
@@ -136,7 +141,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         if !name.starts_with(b"oauth_") {
             continue;
         }
-        if let Some(i) = SLOTS.iter().position(|n| n.as_bytes() == name) {
+        if let Some(i) = slot_of(name) {
             let slot = slots
                 .get_mut(i)
                 .ok_or(Error::Malformed { what: "request" })?;
