@@ -321,7 +321,11 @@ mod tests {
                         *slot = b;
                     }
                 }
-                assert_eq!(word_at(&bytes[..len], at), u64::from_le_bytes(want), "{len} {at}");
+                assert_eq!(
+                    word_at(&bytes[..len], at),
+                    u64::from_le_bytes(want),
+                    "{len} {at}"
+                );
             }
         }
     }
@@ -350,7 +354,6 @@ mod tests {
             }
         }
     }
-
 
     #[test]
     fn raw_text_encodes_and_decodes() {

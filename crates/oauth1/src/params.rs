@@ -15,8 +15,7 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::encoding::{
-    all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials, unreserved,
-    word_at,
+    all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials, word_at,
 };
 use crate::sink::{AMP, EQ, Sink};
 
@@ -244,31 +243,12 @@ impl<'a, 's> ParamList<'a, 's> {
         Text::owned(at(start), at(self.owned.len()))
     }
 
-    /// The §3.6 encoding of still-encoded text from a query, a form body
-    /// (`plus_is_space`) or a header: borrowed when it is that already.
-    fn canonical(&mut self, raw: &'a [u8], plus_is_space: bool) -> Result<Text<'a>, Error> {
-        match canonical_form(raw) {
-            Some(false) => Ok(Text::plain(raw)),
-            Some(true) => Ok(Text::escaped(raw)),
-            None => self.reencode(raw, plus_is_space),
-        }
-    }
-
     /// Decodes `raw` and writes its §3.6 encoding into the list's own buffer.
-    fn reencode(&mut self, raw: &[u8], plus_is_space: bool) -> Result<Text<'a>, Error> {
+    pub(crate) fn reencode(&mut self, raw: &[u8], plus_is_space: bool) -> Result<Text<'a>, Error> {
         let decoded = decode_bytes(raw, plus_is_space)?;
         let start = self.owned.len();
         put_encoded(&decoded, &mut self.owned);
         Ok(self.owned_text(start))
-    }
-
-    /// Adds a parameter as an `Authorization` header carries it (§3.5.1):
-    /// name and value still encoded, `+` not a space.
-    pub(crate) fn push_encoded(&mut self, name: &'a [u8], value: &'a [u8]) -> Result<(), Error> {
-        let name = self.canonical(name, false)?;
-        let value = self.canonical(value, false)?;
-        self.push(Param { name, value });
-        Ok(())
     }
 
     /// The bytes of `text`.
@@ -470,22 +450,12 @@ fn escape_at(raw: &[u8], i: usize) -> Option<bool> {
     Some(upper(h) && upper(l) && !is_unreserved(value as u8))
 }
 
-/// Whether `raw` is in its §3.6 form (`Some`, with whether it holds an
-/// escape), or must be decoded and encoded again (`None`).
-fn canonical_form(raw: &[u8]) -> Option<bool> {
-    let mut escaped = false;
-    let mut i = 0;
-    while let Some(&b) = raw.get(i) {
-        if unreserved(b) {
-            i += 1;
-        } else if b == b'%' && escape_at(raw, i) == Some(true) {
-            escaped = true;
-            i += 3;
-        } else {
-            return None;
-        }
-    }
-    Some(escaped)
+/// What the `%` at `raw[i]` makes of a text's form: `Some(true)` for a
+/// canonical escape, `None` for any other (re-encoding decodes it, or
+/// refuses it when it is broken).
+#[inline]
+fn canonical_escape(raw: &[u8], i: usize) -> Option<bool> {
+    escape_at(raw, i).filter(|&canonical| canonical)
 }
 
 /// §3.4.1.3.2 order: by encoded name, then by encoded value.
@@ -507,7 +477,7 @@ fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
 /// on the bytes a key holds) are sorted again by full name and value.
 pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
     let n = list.len();
-    if n <= SMALL {
+    if n <= FEW {
         sort_few(list, owned);
     } else if n <= INLINE {
         sort_keyed(list, owned, &mut [0; INLINE], &mut []);
@@ -557,15 +527,18 @@ fn prefix(name: &[u8]) -> u64 {
     head | tail
 }
 
-/// [`sort_params`] for at most [`SMALL`] parameters: insertion on the list
+/// Up to this many parameters are sorted by [`sort_few`].
+const FEW: usize = 16;
+
+/// [`sort_params`] for at most [`FEW`] parameters: insertion on the list
 /// itself, comparing name prefixes as numbers and whole names and values
 /// only where the prefixes agree.
 fn sort_few(list: &mut [Param<'_>], owned: &[u8]) {
-    let mut keys = [0u64; SMALL];
+    let mut keys = [0u64; FEW];
     for (key, p) in keys.iter_mut().zip(list.iter()) {
         *key = prefix(resolve(p.name, owned));
     }
-    for i in 1..list.len().min(SMALL) {
+    for i in 1..list.len().min(FEW) {
         let mut j = i;
         while j > 0 {
             let order = keys[j - 1]
@@ -772,15 +745,52 @@ const MALFORMED_HEADER: Error = Error::Malformed {
     what: "OAuth Authorization header",
 };
 
-/// A name and a value as a header writes them (still encoded).
-pub(crate) type RawPair<'a> = (&'a [u8], &'a [u8]);
+/// One `name="value"` of an `Authorization` header, as written (still
+/// encoded), each part classified as it was read: `Some(escaped)` when it is
+/// in its §3.6 form already, `None` when it must be decoded and encoded again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderParam<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    /// The value and the rest of the header after it (see [`Text`]).
+    pub(crate) value_tail: &'a [u8],
+    pub(crate) name_form: Option<bool>,
+    pub(crate) value_form: Option<bool>,
+}
+
+impl<'a> HeaderParam<'a> {
+    /// A name or value as parameter text, by its form.
+    fn text(
+        list: &mut ParamList<'a, '_>,
+        tail: &'a [u8],
+        len: usize,
+        form: Option<bool>,
+    ) -> Result<Text<'a>, Error> {
+        Ok(match form {
+            Some(false) => Text::plain_in(tail, len),
+            Some(true) => Text::escaped_in(tail, len),
+            None => list.reencode(tail.get(..len).unwrap_or_default(), false)?,
+        })
+    }
+
+    /// Adds the pair to `list` (§3.5.1: `+` is not a space).
+    pub(crate) fn push_to(self, list: &mut ParamList<'a, '_>) -> Result<(), Error> {
+        let name = Self::text(list, self.name.as_bytes(), self.name.len(), self.name_form)?;
+        let value = Self::text(list, self.value_tail, self.value.len(), self.value_form)?;
+        list.push(Param { name, value });
+        Ok(())
+    }
+}
 
 /// Reads the parameters of an `OAuth` `Authorization` header value (§3.5.1),
 /// one `name="value"` at a time, each as written (still encoded; the grammar
-/// is checked, the escapes are left to the caller).
+/// is checked, and each part classified for §3.6 as it is scanned).
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderParams<'a> {
-    rest: &'a [u8],
+    /// The header from the scheme on.
+    text: &'a str,
+    /// Where reading goes on.
+    at: usize,
     failed: bool,
 }
 
@@ -791,80 +801,158 @@ pub(crate) fn is_oauth_scheme(value: &str) -> bool {
         && v.get(5).is_none_or(|&b| b == b' ' || b == b'\t')
 }
 
+/// How [`HeaderParams`] reads a byte of a name or a quoted value.
+const H_UNRESERVED: u8 = 0;
+/// `%`: an escape, canonical or not.
+const H_PERCENT: u8 = 1;
+/// `"`: the value ends.
+const H_QUOTE: u8 = 2;
+/// A backslash or a control byte, which a §3.6-encoded value never holds.
+const H_BAD: u8 = 3;
+/// Any other byte: allowed, but the text must be encoded again.
+const H_OTHER: u8 = 4;
+
+static HEADER_CLASS: [u8; 256] = {
+    let mut table = [H_OTHER; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is exact.
+        let b = i as u8;
+        table[i] = if is_unreserved(b) {
+            H_UNRESERVED
+        } else if b == b'%' {
+            H_PERCENT
+        } else if b == b'"' {
+            H_QUOTE
+        } else if b == b'\\' || b.is_ascii_control() {
+            H_BAD
+        } else {
+            H_OTHER
+        };
+        i += 1;
+    }
+    table
+};
+
 impl<'a> HeaderParams<'a> {
     /// Starts reading `value`, which must use the `OAuth` scheme (any case).
     pub(crate) fn new(value: &'a str) -> Result<Self, Error> {
         if !is_oauth_scheme(value) {
             return Err(MALFORMED_HEADER);
         }
-        let v = value.trim_start_matches([' ', '\t']).as_bytes();
+        let text = value.trim_start_matches([' ', '\t']);
         Ok(Self {
-            rest: v.get(5..).unwrap_or_default(),
+            text,
+            at: 5,
             failed: false,
         })
     }
 
+    fn byte(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
     fn skip_ows(&mut self) {
-        let n = self
-            .rest
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
-        self.rest = self.rest.get(n..).unwrap_or_default();
+        while matches!(self.byte(), Some(b' ' | b'\t')) {
+            self.at += 1;
+        }
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), Error> {
-        match self.rest.split_first() {
-            Some((&b, rest)) if b == byte => {
-                self.rest = rest;
-                Ok(())
-            }
-            _ => Err(MALFORMED_HEADER),
+        if self.byte() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(MALFORMED_HEADER)
         }
     }
 
-    fn read_param(&mut self) -> Result<Option<RawPair<'a>>, Error> {
+    /// Reads a name (a token) from `self.at`: its end and its form.
+    fn scan_name(&self) -> (usize, Option<bool>) {
+        let bytes = self.text.as_bytes();
+        let (mut i, mut form) = (self.at, Some(false));
+        while let Some(&b) = bytes.get(i) {
+            match HEADER_CLASS[usize::from(b)] {
+                H_UNRESERVED => i += 1,
+                H_PERCENT => {
+                    form = form.and(canonical_escape(bytes, i));
+                    i += 1;
+                }
+                _ if is_tchar(b) => {
+                    form = None;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        (i, form)
+    }
+
+    /// Reads a quoted value from `self.at` (after its opening quote): where
+    /// its closing quote is, and its form.
+    fn scan_value(&self) -> Result<(usize, Option<bool>), Error> {
+        let bytes = self.text.as_bytes();
+        let (mut i, mut form) = (self.at, Some(false));
+        loop {
+            match bytes.get(i).map(|&b| HEADER_CLASS[usize::from(b)]) {
+                Some(H_UNRESERVED) => i += 1,
+                Some(H_PERCENT) => {
+                    form = form.and(canonical_escape(bytes, i));
+                    i += 1;
+                }
+                Some(H_QUOTE) => return Ok((i, form)),
+                Some(H_OTHER) => {
+                    form = None;
+                    i += 1;
+                }
+                _ => return Err(MALFORMED_HEADER),
+            }
+        }
+    }
+
+    fn read_param(&mut self) -> Result<Option<HeaderParam<'a>>, Error> {
         // Empty list elements (`a="1", , b="2"`) are allowed by RFC 9110 §5.6.1.
         loop {
             self.skip_ows();
-            match self.rest.first() {
+            match self.byte() {
                 None => return Ok(None),
-                Some(b',') => self.rest = self.rest.get(1..).unwrap_or_default(),
+                Some(b',') => self.at += 1,
                 Some(_) => break,
             }
         }
-        let name_len = self.rest.iter().take_while(|&&b| is_tchar(b)).count();
-        let (name, rest) = self.rest.split_at(name_len);
-        if name.is_empty() {
+        let (name_end, name_form) = self.scan_name();
+        if name_end == self.at {
             return Err(MALFORMED_HEADER);
         }
-        self.rest = rest;
+        // Names and values end at ASCII bytes, which are char boundaries.
+        let name = self.text.get(self.at..name_end).ok_or(MALFORMED_HEADER)?;
+        self.at = name_end;
         self.skip_ows();
         self.expect(b'=')?;
         self.skip_ows();
         self.expect(b'"')?;
-        // One pass to the closing quote; §3.6-encoded values never hold a
-        // backslash or a control byte.
-        let value_len = self
-            .rest
-            .iter()
-            .position(|&b| ENDS_QUOTED[usize::from(b)])
-            .filter(|&i| self.rest.get(i) == Some(&b'"'))
-            .ok_or(MALFORMED_HEADER)?;
-        let (value, rest) = self.rest.split_at(value_len);
-        self.rest = rest.get(1..).unwrap_or_default();
+        let (value_end, value_form) = self.scan_value()?;
+        let value = self.text.get(self.at..value_end).ok_or(MALFORMED_HEADER)?;
+        let value_tail = self.text.as_bytes().get(self.at..).unwrap_or_default();
+        self.at = value_end + 1;
         self.skip_ows();
-        match self.rest.first() {
+        match self.byte() {
             None => {}
-            Some(b',') => self.rest = self.rest.get(1..).unwrap_or_default(),
+            Some(b',') => self.at += 1,
             Some(_) => return Err(MALFORMED_HEADER),
         }
-        Ok(Some((name, value)))
+        Ok(Some(HeaderParam {
+            name,
+            value,
+            value_tail,
+            name_form,
+            value_form,
+        }))
     }
 }
 
 impl<'a> Iterator for HeaderParams<'a> {
-    type Item = Result<RawPair<'a>, Error>;
+    type Item = Result<HeaderParam<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed {
@@ -877,20 +965,6 @@ impl<'a> Iterator for HeaderParams<'a> {
         item
     }
 }
-
-/// The bytes that end a quoted header value: the closing quote, or a
-/// backslash or control byte, which a §3.6-encoded value never holds.
-static ENDS_QUOTED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        // `i < 256`, so the cast is exact.
-        let b = i as u8;
-        table[i] = b == b'"' || b == b'\\' || b.is_ascii_control();
-        i += 1;
-    }
-    table
-};
 
 /// RFC 9110 `tchar`, plus `%` (names are §3.6-encoded), by table lookup.
 fn is_tchar(b: u8) -> bool {
@@ -997,12 +1071,12 @@ pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
     let mut seen = BTreeSet::new();
     for (count, param) in HeaderParams::new(header)?.enumerate() {
         check_count(count + 1)?;
-        let (name, value) = param?;
-        let name = decoded(name)?;
+        let HeaderParam { name, value, .. } = param?;
+        let name = decoded(name.as_bytes())?;
         let value = if name == "realm" {
-            decoded_raw(value)?
+            String::from(value)
         } else {
-            decoded(value)?
+            decoded(value.as_bytes())?
         };
         let dup = if name == "realm" {
             out.realm.replace(value).is_some()
@@ -1024,13 +1098,6 @@ pub fn parse_authorization(header: &str) -> Result<AuthorizationHeader, Error> {
 /// The text an encoded name or value stands for, which must be UTF-8.
 pub(crate) fn decoded(encoded: &[u8]) -> Result<String, Error> {
     decode_text(encoded).map(Cow::into_owned)
-}
-
-/// Bytes kept as written (`realm`), which must be UTF-8.
-fn decoded_raw(bytes: &[u8]) -> Result<String, Error> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| Error::Malformed {
-        what: "parameter (not UTF-8)",
-    })
 }
 
 /// Normalizes parameters per RFC 5849 §3.4.1.3.2: each name and value is
@@ -1076,32 +1143,49 @@ mod tests {
     }
 
     #[test]
-    fn canonical_forms_are_borrowed_and_others_re_encoded() {
-        let mut slots = [Param::EMPTY; INLINE];
-        let mut list = ParamList::on(&mut slots);
-        for (raw, escaped) in [
-            (&b"abc%2A%20"[..], true),
-            (b"abc-._~", false),
-            (b"%FF", true),
-        ] {
-            let text = list.canonical(raw, true).unwrap();
-            assert!(!text.is_owned(), "{raw:?}");
-            assert_eq!(text.is_escaped(), escaped, "{raw:?}");
-            assert_eq!(list.bytes(text), raw);
+    fn header_texts_in_canonical_form_are_borrowed_and_others_re_encoded() {
+        // Read from a header (`+` is not a space there): the name is `raw`
+        // too when `raw` is a token.
+        let read = |raw: &str| -> Result<Vec<(Vec<u8>, bool, bool)>, Error> {
+            let name = if raw.bytes().all(is_tchar) { raw } else { "n" };
+            let header = alloc::format!("OAuth {name}=\"{raw}\"");
+            let mut slots = [Param::EMPTY; INLINE];
+            let mut list = ParamList::on(&mut slots);
+            for param in HeaderParams::new(&header)? {
+                param?.push_to(&mut list)?;
+            }
+            let p = list.as_slice()[0];
+            let owned = list.owned();
+            let text = |t: Text<'_>| (resolve(t, owned).to_vec(), t.is_owned(), t.is_escaped());
+            Ok(if name == raw {
+                alloc::vec![text(p.name), text(p.value)]
+            } else {
+                alloc::vec![text(p.value)]
+            })
+        };
+        for (raw, escaped) in [("abc%2A%20", true), ("abc-._~", false), ("%FF", true)] {
+            for (text, owned, is_escaped) in read(raw).unwrap() {
+                assert!(!owned, "{raw}");
+                assert_eq!(is_escaped, escaped, "{raw}");
+                assert_eq!(text, raw.as_bytes());
+            }
         }
-        for (raw, plus, want) in [
-            (&b"a+b"[..], true, &b"a%20b"[..]),
-            (b"a+b", false, b"a%2Bb"),
-            (b"%7e%41", true, b"~A"),
-            (b"%2a*", true, b"%2A%2A"),
-            (b"\xc3\xa9", true, b"%C3%A9"),
+        for (raw, want) in [
+            ("a+b", &b"a%2Bb"[..]),
+            ("%7e%41", b"~A"),
+            ("%2a*", b"%2A%2A"),
+            ("a%41", b"aA"),
+            ("\u{e9}", b"%C3%A9"),
+            ("a b", b"a%20b"),
         ] {
-            let text = list.canonical(raw, plus).unwrap();
-            assert!(text.is_owned(), "{raw:?}");
-            assert_eq!(list.bytes(text), want, "{raw:?}");
+            for (text, owned, _) in read(raw).unwrap() {
+                assert!(owned, "{raw}");
+                assert_eq!(text, want, "{raw}");
+            }
         }
-        assert!(list.canonical(b"%F", false).is_err());
-        assert!(list.canonical(b"%zz", false).is_err());
+        assert!(read("%F").is_err());
+        assert!(read("%zz").is_err());
+        assert!(read("a\\b").is_err());
     }
 
     #[test]

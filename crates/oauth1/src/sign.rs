@@ -380,9 +380,7 @@ impl Key {
             what: "HMAC key rejected",
         };
         Ok(match method {
-            SignatureMethod::HmacSha1 => {
-                Self::HmacSha1(Hmac::new_from_slice(text).map_err(bad)?)
-            }
+            SignatureMethod::HmacSha1 => Self::HmacSha1(Hmac::new_from_slice(text).map_err(bad)?),
             SignatureMethod::HmacSha256 => {
                 Self::HmacSha256(Hmac::new_from_slice(text).map_err(bad)?)
             }
@@ -532,9 +530,9 @@ pub(crate) fn collect<'a>(
         .filter(|h| header_params && is_oauth_scheme(h))
     {
         for param in HeaderParams::new(header)? {
-            let (name, value) = param?;
-            if name != b"realm" {
-                list.push_encoded(name, value)?;
+            let param = param?;
+            if param.name != "realm" {
+                param.push_to(list)?;
             }
         }
     }
@@ -642,8 +640,7 @@ pub(crate) fn put_base_string(
 /// The order of a request's parameter (`name`, `value`, encoded) against a protocol pair.
 #[inline]
 fn cmp_pair(name: &[u8], value: &[u8], pair: &OauthPair<'_>) -> Ordering {
-    cmp_encoded(name, pair.spec.name.as_bytes())
-        .then_with(|| cmp_encoded(value, &pair.value))
+    cmp_encoded(name, pair.spec.name.as_bytes()).then_with(|| cmp_encoded(value, &pair.value))
 }
 
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
@@ -1311,7 +1308,14 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
     }
     let mut start = |sink: &mut _, spec: &OauthName| {
         let key = spec.header.as_bytes();
-        Sink::put(sink, if first { key.get(2..).unwrap_or_default() } else { key });
+        Sink::put(
+            sink,
+            if first {
+                key.get(2..).unwrap_or_default()
+            } else {
+                key
+            },
+        );
         first = false;
     };
     let pairs = oauth.as_slice();

@@ -5,11 +5,11 @@
 use alloc::vec::Vec;
 
 use hmac::digest::Output;
-use hmac::{Hmac, Mac};
 #[cfg(feature = "rsa")]
 use hmac::digest::Update;
 use hmac::digest::core_api::BlockSizeUser;
 use hmac::digest::typenum::Unsigned;
+use hmac::{Hmac, Mac};
 
 /// Something bytes of a base string can be written to.
 pub(crate) trait Sink {
@@ -107,7 +107,8 @@ impl<C: BlockCore> Blocks<C> {
     /// Compresses the whole blocks of the stage and keeps the rest at its front.
     fn compress(&mut self) {
         let whole = self.len - self.len % C::BLOCK;
-        self.core.blocks(self.stage.get(..whole).unwrap_or_default());
+        self.core
+            .blocks(self.stage.get(..whole).unwrap_or_default());
         self.stage.copy_within(whole..self.len, 0);
         self.len -= whole;
     }

@@ -81,8 +81,15 @@ fn slot_of(name: &[u8]) -> Option<usize> {
 fn text<'a>(encoded: Text<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
     Ok(if encoded.is_owned() {
         Cow::Owned(decode_text(resolve(encoded, owned))?.into_owned())
-    } else {
+    } else if encoded.is_escaped() {
         decode_text(resolve(encoded, &[]))?
+    } else {
+        // Unreserved bytes only: ASCII.
+        Cow::Borrowed(core::str::from_utf8(resolve(encoded, &[])).map_err(|_| {
+            Error::Malformed {
+                what: "parameter (not UTF-8)",
+            }
+        })?)
     })
 }
 
@@ -113,17 +120,15 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     }
     if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
         for param in HeaderParams::new(header)? {
-            let (name, value) = param?;
-            if name == b"realm" {
+            let param = param?;
+            if param.name == "realm" {
                 if realm.is_some() {
                     return Err(Error::DuplicateParameter { name: "realm" });
                 }
                 // `realm` is kept as written (RFC 2617), not percent-decoded.
-                realm = Some(core::str::from_utf8(value).map_err(|_| Error::Malformed {
-                    what: "realm (not UTF-8)",
-                })?);
+                realm = Some(param.value);
             } else {
-                params.push_encoded(name, value)?;
+                param.push_to(&mut params)?;
             }
         }
     }
