@@ -59,6 +59,52 @@ impl fmt::Debug for ParsedRequest<'_> {
 }
 
 /// Indexes of the protocol parameters a request can carry (RFC 5849 §3.1, §2).
+/// A protocol parameter's value as [`parse_request`] found it: as text,
+/// and already decoded when the header held it with no escape.
+#[derive(Clone, Copy)]
+struct Slot<'a> {
+    text: Text<'a>,
+    decoded: Option<&'a str>,
+}
+
+/// The protocol parameters of a request, each in its place (by name
+/// order), and how many other `oauth_*` names it has.
+#[derive(Default)]
+struct Slots<'a> {
+    slots: [Option<Slot<'a>>; 10],
+    others: usize,
+}
+
+impl<'a> Slots<'a> {
+    /// Puts a parameter in its slot, refusing a protocol parameter twice.
+    fn take(&mut self, name: &[u8], text: Text<'a>, decoded: Option<&'a str>) -> Result<(), Error> {
+        match slot_of(name).and_then(|i| self.slots.get_mut(i)) {
+            Some(Some(_)) => Err(Error::DuplicateParameter {
+                name: static_name(name),
+            }),
+            Some(slot) => {
+                *slot = Some(Slot { text, decoded });
+                Ok(())
+            }
+            None => {
+                self.others += usize::from(name.starts_with(b"oauth_"));
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Self::take`] for the parameters of `list` from `start` on.
+    fn take_from(&mut self, list: &ParamList<'a, '_>, start: usize) -> Result<(), Error> {
+        for p in list.as_slice().get(start..).unwrap_or_default() {
+            let name = list.bytes(p.name);
+            if name.starts_with(b"oauth_") {
+                self.take(name, p.value, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Where a protocol parameter goes among [`parse_request`]'s slots (in
 /// name order), by its name.
 fn slot_of(name: &[u8]) -> Option<usize> {
@@ -78,7 +124,11 @@ fn slot_of(name: &[u8]) -> Option<usize> {
 }
 
 /// The text of an encoded protocol parameter (owned ones in `owned`).
-fn text<'a>(encoded: Text<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
+fn text<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
+    let encoded = slot.text;
+    if let Some(decoded) = slot.decoded {
+        return Ok(Cow::Borrowed(decoded));
+    }
     Ok(if encoded.is_owned() {
         Cow::Owned(decode_text(resolve(encoded, owned))?.into_owned())
     } else if encoded.is_escaped() {
@@ -114,9 +164,11 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     // One more parameter than `&`s in the query and the body, and the header's.
     let bound = ampersands(parts.url.as_bytes()) + ampersands(parts.body) + 16;
     let mut params = ParamList::with_capacity(bound);
+    let mut slots = Slots::default();
     let mut realm = None;
     if let Some(query) = url.query {
         params.add_form(query.as_bytes())?;
+        slots.take_from(&params, 0)?;
     }
     if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
         for param in HeaderParams::new(header)? {
@@ -127,44 +179,31 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
                 }
                 // `realm` is kept as written (RFC 2617), not percent-decoded.
                 realm = Some(param.value);
-            } else {
-                param.push_to(&mut params)?;
+                continue;
+            }
+            param.push_to(&mut params)?;
+            if param.name.starts_with("oauth_")
+                && let Some(p) = params.as_slice().last()
+            {
+                // A value in its §3.6 form with no escape is its own decoding.
+                let text = (param.value_form == Some(false)).then_some(param.value);
+                slots.take(param.name.as_bytes(), p.value, text)?;
             }
         }
     }
     let body_is_form = is_form(parts.content_type);
     if body_is_form {
+        let start = params.as_slice().len();
         params.add_form(parts.body)?;
+        slots.take_from(&params, start)?;
     }
     check_count(params.as_slice().len())?;
-
-    // Take the protocol parameters out, refusing any `oauth_*` name twice.
-    let mut slots: [Option<Text<'a>>; 10] = Default::default();
-    let mut others_oauth = 0usize;
-    for p in params.as_slice() {
-        let name = params.bytes(p.name);
-        if !name.starts_with(b"oauth_") {
-            continue;
-        }
-        if let Some(i) = slot_of(name) {
-            let slot = slots
-                .get_mut(i)
-                .ok_or(Error::Malformed { what: "request" })?;
-            if slot.is_some() {
-                return Err(Error::DuplicateParameter {
-                    name: static_name(name),
-                });
-            }
-            *slot = Some(p.value);
-        } else {
-            others_oauth += 1;
-        }
-    }
-    if others_oauth > 1 {
+    if slots.others > 1 {
         let list = params.as_slice();
         for (i, a) in list.iter().enumerate() {
             let a = params.bytes(a.name);
             let dup = a.starts_with(b"oauth_")
+                && slot_of(a).is_none()
                 && list.iter().skip(i + 1).any(|b| params.bytes(b.name) == a);
             if dup {
                 return Err(Error::DuplicateParameter {
@@ -184,10 +223,10 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         token,
         verifier,
         version,
-    ] = slots;
+    ] = slots.slots;
     let missing = |name| Error::MissingParameter { name };
     let owned = params.owned();
-    let text = |t: Text<'a>| text(t, owned);
+    let text = |t: Slot<'a>| text(t, owned);
     let consumer_key = text(consumer_key.ok_or(missing("oauth_consumer_key"))?)?;
     let signature_method = text(signature_method.ok_or(missing("oauth_signature_method"))?)?;
     let signature = text(signature.ok_or(missing("oauth_signature"))?)?;
@@ -201,13 +240,13 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         }
     }
     let signature_method: SignatureMethod = signature_method.parse()?;
-    if version.is_some_and(|v| resolve(v, owned) != b"1.0") {
+    if version.is_some_and(|v| resolve(v.text, owned) != b"1.0") {
         return Err(Error::UnsupportedVersion);
     }
     let timestamp = match timestamp {
         None => None,
         Some(t) => {
-            let digits = core::str::from_utf8(resolve(t, owned))
+            let digits = core::str::from_utf8(resolve(t.text, owned))
                 .ok()
                 .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
             let t = digits
