@@ -132,6 +132,21 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
     word | pad
 }
 
+/// The index of the first byte at or after `from` that is not unreserved
+/// (§3.6), or the length: unreserved runs are skipped eight bytes at a time.
+#[inline]
+pub(crate) fn unreserved_run(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while at < bytes.len() {
+        let mask = specials(word_at(bytes, at));
+        if mask != 0 {
+            return (at + (mask.trailing_zeros() / 8) as usize).min(bytes.len());
+        }
+        at += 8;
+    }
+    bytes.len()
+}
+
 /// Whether every byte of `bytes` is unreserved (§3.6), eight at a time.
 #[inline]
 pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {

@@ -15,7 +15,8 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::encoding::{
-    all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials, word_at,
+    all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials,
+    unreserved_run, word_at,
 };
 use crate::sink::{AMP, EQ, Sink};
 
@@ -773,6 +774,11 @@ impl<'a> HeaderParam<'a> {
         })
     }
 
+    /// The value as parameter text (re-encoded into `list`'s buffer when it must be).
+    pub(crate) fn value_text(self, list: &mut ParamList<'a, '_>) -> Result<Text<'a>, Error> {
+        Self::text(list, self.value_tail, self.value.len(), self.value_form)
+    }
+
     /// Adds the pair to `list` (§3.5.1: `+` is not a space).
     pub(crate) fn push_to(self, list: &mut ParamList<'a, '_>) -> Result<(), Error> {
         let name = Self::text(list, self.name.as_bytes(), self.name.len(), self.name_form)?;
@@ -873,7 +879,7 @@ impl<'a> HeaderParams<'a> {
         let (mut i, mut form) = (self.at, Some(false));
         while let Some(&b) = bytes.get(i) {
             match HEADER_CLASS[usize::from(b)] {
-                H_UNRESERVED => i += 1,
+                H_UNRESERVED => i = unreserved_run(bytes, i),
                 H_PERCENT => {
                     form = form.and(canonical_escape(bytes, i));
                     i += 1;
@@ -895,7 +901,7 @@ impl<'a> HeaderParams<'a> {
         let (mut i, mut form) = (self.at, Some(false));
         loop {
             match bytes.get(i).map(|&b| HEADER_CLASS[usize::from(b)]) {
-                Some(H_UNRESERVED) => i += 1,
+                Some(H_UNRESERVED) => i = unreserved_run(bytes, i),
                 Some(H_PERCENT) => {
                     form = form.and(canonical_escape(bytes, i));
                     i += 1;

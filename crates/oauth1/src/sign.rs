@@ -710,6 +710,21 @@ macro_rules! oauth_names {
     )*};
 }
 
+/// The protocol parameters' names in name order (the order of
+/// [`crate::verify`]'s slots).
+pub(crate) static PROTOCOL: [&OauthName; 10] = [
+    &BODY_HASH,
+    &CALLBACK,
+    &CONSUMER_KEY,
+    &NONCE,
+    &SIGNATURE,
+    &SIGNATURE_METHOD,
+    &TIMESTAMP,
+    &TOKEN,
+    &VERIFIER,
+    &VERSION,
+];
+
 oauth_names! {
     BODY_HASH = "oauth_body_hash",
     CALLBACK = "oauth_callback",
@@ -732,7 +747,16 @@ pub(crate) struct OauthPair<'a> {
     escaped: bool,
 }
 
-impl OauthPair<'_> {
+impl<'a> OauthPair<'a> {
+    /// A pair of `spec` with the encoded `value` (`escaped` when it may hold a `%`).
+    pub(crate) fn new(spec: &'static OauthName, value: &'a [u8], escaped: bool) -> Self {
+        Self {
+            spec,
+            value: Cow::Borrowed(value),
+            escaped,
+        }
+    }
+
     /// The value as parameter text.
     fn text(&self) -> Text<'_> {
         if self.escaped {

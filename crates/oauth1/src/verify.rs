@@ -14,7 +14,7 @@ use crate::params::{
     HeaderParams, ParamList, Text, check_count, is_form, is_oauth_scheme, resolve, static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
-use crate::sign::{BaseSource, Key, RequestParts, ampersands, body_hash};
+use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, ampersands, body_hash};
 use crate::uri::Url;
 use crate::{Error, SignatureMethod};
 
@@ -26,8 +26,11 @@ use crate::{Error, SignatureMethod};
 pub struct ParsedRequest<'a> {
     method: &'a str,
     url: Url<'a>,
-    /// Every signed parameter (all but `realm` and `oauth_signature`), sorted.
+    /// The signed parameters (all but `realm` and `oauth_signature`), sorted,
+    /// but for the protocol parameters of the header, which are in `merged`.
     params: ParamList<'a, 'a>,
+    /// The header's protocol parameters, by slot (name order), encoded.
+    merged: [Option<Text<'a>>; 10],
     body: &'a [u8],
     body_is_form: bool,
     realm: Option<&'a str>,
@@ -65,6 +68,8 @@ impl fmt::Debug for ParsedRequest<'_> {
 struct Slot<'a> {
     text: Text<'a>,
     decoded: Option<&'a str>,
+    /// Whether it came from the query or the body, and so is in the list.
+    in_list: bool,
 }
 
 /// The protocol parameters of a request, each in its place (by name
@@ -77,19 +82,44 @@ struct Slots<'a> {
 
 impl<'a> Slots<'a> {
     /// Puts a parameter in its slot, refusing a protocol parameter twice.
-    fn take(&mut self, name: &[u8], text: Text<'a>, decoded: Option<&'a str>) -> Result<(), Error> {
-        match slot_of(name).and_then(|i| self.slots.get_mut(i)) {
-            Some(Some(_)) => Err(Error::DuplicateParameter {
-                name: static_name(name),
-            }),
-            Some(slot) => {
-                *slot = Some(Slot { text, decoded });
-                Ok(())
-            }
+    fn take(
+        &mut self,
+        name: &[u8],
+        text: Text<'a>,
+        decoded: Option<&'a str>,
+        in_list: bool,
+    ) -> Result<(), Error> {
+        match slot_of(name) {
+            Some(slot) => self.put(slot, name, text, decoded, in_list),
             None => {
                 self.others += usize::from(name.starts_with(b"oauth_"));
                 Ok(())
             }
+        }
+    }
+
+    /// Puts a protocol parameter (`name`) in `slot`, refusing it twice.
+    fn put(
+        &mut self,
+        slot: usize,
+        name: &[u8],
+        text: Text<'a>,
+        decoded: Option<&'a str>,
+        in_list: bool,
+    ) -> Result<(), Error> {
+        match self.slots.get_mut(slot) {
+            Some(Some(_)) => Err(Error::DuplicateParameter {
+                name: static_name(name),
+            }),
+            Some(slot) => {
+                *slot = Some(Slot {
+                    text,
+                    decoded,
+                    in_list,
+                });
+                Ok(())
+            }
+            None => Err(Error::Malformed { what: "request" }),
         }
     }
 
@@ -98,29 +128,54 @@ impl<'a> Slots<'a> {
         for p in list.as_slice().get(start..).unwrap_or_default() {
             let name = list.bytes(p.name);
             if name.starts_with(b"oauth_") {
-                self.take(name, p.value, None)?;
+                self.take(name, p.value, None, true)?;
             }
         }
         Ok(())
     }
 }
 
+/// Whether two signatures are equal, in time that depends only on their
+/// lengths: the differences of eight-byte words are gathered, then compared
+/// with zero in constant time.
+fn same_signature(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u64;
+    for (x, y) in a.chunks(8).zip(b.chunks(8)) {
+        let word = |c: &[u8]| {
+            let mut w = [0u8; 8];
+            w.iter_mut().zip(c).for_each(|(o, &i)| *o = i);
+            u64::from_le_bytes(w)
+        };
+        diff |= word(x) ^ word(y);
+    }
+    bool::from(diff.ct_eq(&0))
+}
+
+/// The slot of `oauth_signature`.
+const SIGNATURE_SLOT: usize = 4;
+
 /// Where a protocol parameter goes among [`parse_request`]'s slots (in
 /// name order), by its name.
 fn slot_of(name: &[u8]) -> Option<usize> {
-    Some(match name {
-        b"oauth_body_hash" => 0,
-        b"oauth_callback" => 1,
-        b"oauth_consumer_key" => 2,
-        b"oauth_nonce" => 3,
-        b"oauth_signature" => 4,
-        b"oauth_signature_method" => 5,
-        b"oauth_timestamp" => 6,
-        b"oauth_token" => 7,
-        b"oauth_verifier" => 8,
-        b"oauth_version" => 9,
+    let rest = name.strip_prefix(b"oauth_")?;
+    // Length and first byte tell the names apart; one comparison confirms.
+    let (slot, want): (usize, &[u8]) = match (rest.len(), rest.first()?) {
+        (9, b'b') => (0, b"body_hash"),
+        (8, b'c') => (1, b"callback"),
+        (12, b'c') => (2, b"consumer_key"),
+        (5, b'n') => (3, b"nonce"),
+        (9, b's') => (4, b"signature"),
+        (16, b's') => (5, b"signature_method"),
+        (9, b't') => (6, b"timestamp"),
+        (5, b't') => (7, b"token"),
+        (8, b'v') => (8, b"verifier"),
+        (7, b'v') => (9, b"version"),
         _ => return None,
-    })
+    };
+    (rest == want).then_some(slot)
 }
 
 /// The text of an encoded protocol parameter (owned ones in `owned`).
@@ -166,6 +221,8 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let mut params = ParamList::with_capacity(bound);
     let mut slots = Slots::default();
     let mut realm = None;
+    // Protocol parameters of the header (they are not in `params`).
+    let mut header_protocol = 0;
     if let Some(query) = url.query {
         params.add_form(query.as_bytes())?;
         slots.take_from(&params, 0)?;
@@ -181,13 +238,17 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
                 realm = Some(param.value);
                 continue;
             }
-            param.push_to(&mut params)?;
-            if param.name.starts_with("oauth_")
-                && let Some(p) = params.as_slice().last()
-            {
+            if let Some(slot) = slot_of(param.name.as_bytes()) {
+                // Protocol parameters stay out of the list: they are merged
+                // into it, in name order, as the base string is written.
+                let value = param.value_text(&mut params)?;
                 // A value in its §3.6 form with no escape is its own decoding.
-                let text = (param.value_form == Some(false)).then_some(param.value);
-                slots.take(param.name.as_bytes(), p.value, text)?;
+                let decoded = (param.value_form == Some(false)).then_some(param.value);
+                slots.put(slot, param.name.as_bytes(), value, decoded, false)?;
+                header_protocol += 1;
+            } else {
+                slots.others += usize::from(param.name.starts_with("oauth_"));
+                param.push_to(&mut params)?;
             }
         }
     }
@@ -197,7 +258,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         params.add_form(parts.body)?;
         slots.take_from(&params, start)?;
     }
-    check_count(params.as_slice().len())?;
+    check_count(params.as_slice().len() + header_protocol)?;
     if slots.others > 1 {
         let list = params.as_slice();
         for (i, a) in list.iter().enumerate() {
@@ -212,6 +273,17 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
             }
         }
     }
+    // The header's protocol parameters, to merge into the list (never the signature).
+    let mut merged = [None; 10];
+    for (i, (out, slot)) in merged.iter_mut().zip(&slots.slots).enumerate() {
+        if let Some(slot) = slot
+            && !slot.in_list
+            && i != SIGNATURE_SLOT
+        {
+            *out = Some(slot.text);
+        }
+    }
+    let signature_in_list = slots.slots[SIGNATURE_SLOT].is_some_and(|s| s.in_list);
     let [
         body_hash,
         callback,
@@ -263,13 +335,17 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let callback = callback.map(text).transpose()?;
     let verifier = verifier.map(text).transpose()?;
     let body_hash = body_hash.map(text).transpose()?;
-    // What is signed: everything but `realm` (already out) and the signature.
-    params.retain(|name| name != b"oauth_signature");
+    // What is signed: everything but `realm` and the signature (already
+    // out, unless the query or the body had it).
+    if signature_in_list {
+        params.retain(|name| name != b"oauth_signature");
+    }
     params.sort();
     Ok(ParsedRequest {
         method: parts.method,
         url,
         params,
+        merged,
         body: parts.body,
         body_is_form,
         realm,
@@ -335,18 +411,31 @@ impl ParsedRequest<'_> {
     /// should have built it: useful to explain a [`Error::BadSignature`].
     pub fn base_string(&self) -> String {
         let mut out = Vec::new();
-        self.base().put(&mut out);
+        self.with_base(|base| base.put(&mut out));
         String::from_utf8(out).unwrap_or_default()
     }
 
-    fn base(&self) -> BaseSource<'_> {
-        BaseSource::Parts {
+    /// Hands the base string's source to `then`.
+    fn with_base<T>(&self, then: impl FnOnce(&BaseSource<'_>) -> T) -> T {
+        let owned = self.params.owned();
+        let mut pairs: [OauthPair<'_>; 10] =
+            core::array::from_fn(|i| OauthPair::new(PROTOCOL[i], &[], false));
+        let mut n = 0;
+        for (text, spec) in self.merged.iter().zip(PROTOCOL) {
+            if let (Some(text), Some(slot)) = (text, pairs.get_mut(n)) {
+                // Re-encoded text may hold a `%` too.
+                let escaped = text.is_escaped() || text.is_owned();
+                *slot = OauthPair::new(spec, resolve(*text, owned), escaped);
+                n += 1;
+            }
+        }
+        then(&BaseSource::Parts {
             method: self.method,
             url: &self.url,
             list: self.params.as_slice(),
-            owned: self.params.owned(),
-            oauth: &[],
-        }
+            owned,
+            oauth: pairs.get(..n).unwrap_or_default(),
+        })
     }
 }
 
@@ -547,13 +636,8 @@ impl Verifier {
                     consumer_secret.secret(),
                     token_secret.map_or("", TokenSecret::secret),
                 )?;
-                let expected = key.sign(&request.base())?;
-                bool::from(
-                    expected
-                        .as_str()
-                        .as_bytes()
-                        .ct_eq(request.signature.as_bytes()),
-                )
+                let expected = request.with_base(|base| key.sign(base))?;
+                same_signature(expected.as_bytes(), request.signature.as_bytes())
             }
             #[cfg(feature = "rsa")]
             VerifyKey::Rsa(public) => rsa_verify(method, public, request)?,
@@ -600,12 +684,13 @@ fn rsa_verify(
     let Ok(sig) = Signature::try_from(bytes.as_slice()) else {
         return Ok(false);
     };
-    let base = request.base();
-    Ok(match method {
-        SignatureMethod::RsaSha1 => check::<Sha1>(&public.0, &sig, &base),
-        SignatureMethod::RsaSha256 => check::<Sha256>(&public.0, &sig, &base),
-        SignatureMethod::RsaSha512 => check::<Sha512>(&public.0, &sig, &base),
-        _ => return Err(Error::UnsupportedSignatureMethod),
+    request.with_base(|base| {
+        Ok(match method {
+            SignatureMethod::RsaSha1 => check::<Sha1>(&public.0, &sig, base),
+            SignatureMethod::RsaSha256 => check::<Sha256>(&public.0, &sig, base),
+            SignatureMethod::RsaSha512 => check::<Sha512>(&public.0, &sig, base),
+            _ => return Err(Error::UnsupportedSignatureMethod),
+        })
     })
 }
 
