@@ -76,10 +76,13 @@ const fn escape(b: u8) -> [u8; 3] {
 
 /// Length of the §3.6 encoding of `bytes`.
 pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
-    bytes
+    let run = unreserved_run(bytes, 0);
+    run + bytes
+        .get(run..)
+        .unwrap_or_default()
         .iter()
         .map(|&b| if unreserved(b) { 1 } else { 3 })
-        .sum()
+        .sum::<usize>()
 }
 
 /// The high bit of each byte of the result is set when that byte of `word`
@@ -157,7 +160,12 @@ pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
 
 /// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in one piece.
 pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
-    let mut rest = bytes;
+    // A leading run of unreserved bytes (often the whole text) in one piece.
+    let run = unreserved_run(bytes, 0);
+    let (plain, mut rest) = bytes.split_at(run);
+    if !plain.is_empty() {
+        sink.put(plain);
+    }
     while !rest.is_empty() {
         let run = rest
             .iter()

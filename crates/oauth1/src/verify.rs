@@ -37,7 +37,7 @@ pub struct ParsedRequest<'a> {
     consumer_key: Cow<'a, str>,
     token: Option<Cow<'a, str>>,
     signature_method: SignatureMethod,
-    signature: Cow<'a, str>,
+    signature: Decoded<'a>,
     timestamp: Option<u64>,
     nonce: Option<Cow<'a, str>>,
     callback: Option<Cow<'a, str>>,
@@ -152,6 +152,74 @@ fn same_signature(a: &[u8], b: &[u8]) -> bool {
         diff |= word(x) ^ word(y);
     }
     bool::from(diff.ct_eq(&0))
+}
+
+/// A decoded parameter value: borrowed when it needed no decoding, inline
+/// when it is short (as an HMAC signature is), on the heap otherwise.
+enum Decoded<'a> {
+    Borrowed(&'a str),
+    /// UTF-8, checked when it was decoded.
+    Inline([u8; 96], usize),
+    Heap(String),
+}
+
+impl Decoded<'_> {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Borrowed(text) => text.as_bytes(),
+            Self::Inline(buf, len) => buf.get(..*len).unwrap_or_default(),
+            Self::Heap(text) => text.as_bytes(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(text) => text,
+            // Checked when it was decoded.
+            Self::Inline(..) => core::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            Self::Heap(text) => text,
+        }
+    }
+}
+
+/// The decoding of a slot's value, without a heap allocation when it is short.
+fn decoded<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Decoded<'a>, Error> {
+    if !(slot.text.is_escaped() || slot.text.is_owned()) {
+        return Ok(match text(slot, owned)? {
+            Cow::Borrowed(text) => Decoded::Borrowed(text),
+            Cow::Owned(text) => Decoded::Heap(text),
+        });
+    }
+    let encoded = resolve(slot.text, owned);
+    let mut buf = [0u8; 96];
+    let mut len = 0;
+    let mut i = 0;
+    while let Some(&b) = encoded.get(i) {
+        let Some(out) = buf.get_mut(len) else {
+            return Ok(Decoded::Heap(text(slot, owned)?.into_owned()));
+        };
+        if b == b'%' {
+            let hex = |at: usize| encoded.get(at).and_then(|&d| (d as char).to_digit(16));
+            let (Some(h), Some(l)) = (hex(i + 1), hex(i + 2)) else {
+                return Err(Error::Malformed {
+                    what: "percent-encoding",
+                });
+            };
+            // Two hex digits make a byte.
+            *out = (h << 4 | l) as u8;
+            i += 3;
+        } else {
+            *out = b;
+            i += 1;
+        }
+        len += 1;
+    }
+    if core::str::from_utf8(buf.get(..len).unwrap_or_default()).is_err() {
+        return Err(Error::Malformed {
+            what: "parameter (not UTF-8)",
+        });
+    }
+    Ok(Decoded::Inline(buf, len))
 }
 
 /// The slot of `oauth_signature`.
@@ -301,7 +369,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let text = |t: Slot<'a>| text(t, owned);
     let consumer_key = text(consumer_key.ok_or(missing("oauth_consumer_key"))?)?;
     let signature_method = text(signature_method.ok_or(missing("oauth_signature_method"))?)?;
-    let signature = text(signature.ok_or(missing("oauth_signature"))?)?;
+    let signature = decoded(signature.ok_or(missing("oauth_signature"))?, owned)?;
     let plaintext = signature_method == "PLAINTEXT";
     if !plaintext {
         if timestamp.is_none() {
@@ -404,7 +472,7 @@ impl ParsedRequest<'_> {
 
     /// `oauth_signature` as sent (decoded).
     pub fn signature(&self) -> &str {
-        &self.signature
+        self.signature.as_str()
     }
 
     /// The signature base string of the request (§3.4.1), as the client
