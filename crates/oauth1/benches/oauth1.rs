@@ -10,7 +10,7 @@ use oauth1_request as o1;
 use sansauth_bench::{Workload, floor_key, floor_sha1, floor_sha256, sign_header, signer, verify};
 use sansauth_oauth1::SignatureMethod;
 
-#[path = "../peer/mod.rs"]
+#[path = "../../bench/peer/mod.rs"]
 mod peer;
 
 fn group<SM: o1::signature_method::SignatureMethod + Clone>(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use sansauth_bench::oauth2 as ours;
 
-#[path = "../peer/mod.rs"]
+#[path = "../../bench/peer/mod.rs"]
 mod peer;
 
 use peer::oauth2_crate as theirs;
