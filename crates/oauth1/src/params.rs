@@ -585,11 +585,15 @@ fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
         }
         let digit = |k: u64| usize::from((k >> shift) as u8);
         let mut at = [0u32; 256];
+        let (mut low, mut high) = (255, 0);
         for &k in from.iter() {
-            at[digit(k)] += 1;
+            let d = digit(k);
+            at[d] += 1;
+            (low, high) = (low.min(d), high.max(d));
         }
+        // Offsets only where digits occur (names use few byte values).
         let mut sum = 0;
-        for slot in &mut at {
+        for slot in at.get_mut(low..=high).unwrap_or_default() {
             (*slot, sum) = (sum, sum + *slot);
         }
         for &k in from.iter() {
