@@ -1003,10 +1003,16 @@ impl Signer {
         let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
         let mut oauth = OauthPairs::new();
         self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf, &mut oauth)?;
-        let mut bound = ampersands(parts.url.as_bytes()) + 1;
-        if is_form(parts.content_type) {
-            bound += ampersands(parts.body) + 1;
-        }
+        // How many parameters the request can hold: counted in the query
+        // and a form body, unless they are long enough to hold more than
+        // the largest stack tier could anyway (then that tier is taken
+        // without counting, and a list that outgrows it moves to the heap).
+        let body = if is_form(parts.content_type) { parts.body } else { &[] };
+        let bound = if parts.url.len() + body.len() > COUNT_MAX {
+            LARGE
+        } else {
+            ampersands(parts.url.as_bytes()) + ampersands(body) + 2
+        };
         if bound <= SMALL {
             sorted_then::<SMALL, T>(parts, &oauth, then)
         } else if bound > INLINE && bound <= LARGE {
@@ -1219,6 +1225,10 @@ impl Signer {
         signed.into_http_from(head)
     }
 }
+
+/// Requests with more bytes of query and body than this sign with the
+/// largest stack tier of parameters without counting them first.
+const COUNT_MAX: usize = 2048;
 
 /// How many `&`s `bytes` holds, counted eight bytes at a time.
 pub(crate) fn ampersands(bytes: &[u8]) -> usize {
