@@ -18,7 +18,7 @@ use crate::encoding::{
     all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials,
     unreserved_run, word_at,
 };
-use crate::sink::{AMP, EQ, Sink};
+use crate::sink::{AMP, EQ, PERCENT, Sink};
 
 /// A name or value in its §3.6 encoding: borrowed from the request, with
 /// or without `%XX` escapes in it, or re-encoded into a list's own buffer.
@@ -718,18 +718,25 @@ pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) 
     if !(text.is_escaped() || text.is_owned()) {
         return sink.put_text(text.tail, text.len());
     }
-    put_reencoded_escaped(resolve(text, owned), sink);
+    // The text and what follows it, for sixteen-byte copies of its pieces.
+    let tail = if text.is_owned() {
+        owned.get(text.start as usize..).unwrap_or_default()
+    } else {
+        text.tail
+    };
+    put_reencoded_escaped(tail, text.len(), sink);
 }
 
 /// [`put_reencoded`] of text that holds a `%`: each becomes `%25`.
 #[inline(never)]
-fn put_reencoded_escaped(encoded: &[u8], sink: &mut impl Sink) {
-    for (i, piece) in encoded.split(|&b| b == b'%').enumerate() {
-        if i > 0 {
-            sink.put(b"%25");
-        }
-        sink.put(piece);
+fn put_reencoded_escaped(tail: &[u8], len: usize, sink: &mut impl Sink) {
+    let mut start = 0;
+    while let Some(at) = tail.get(start..len).and_then(|rest| rest.iter().position(|&b| b == b'%')) {
+        sink.put_text(tail.get(start..).unwrap_or_default(), at);
+        sink.put_text(PERCENT, 3);
+        start += at + 1;
     }
+    sink.put_text(tail.get(start..).unwrap_or_default(), len.saturating_sub(start));
 }
 
 /// Whether a `Content-Type` is `application/x-www-form-urlencoded`, with or

@@ -178,6 +178,8 @@ impl<C: BlockCore> Sink for Blocks<C> {
 
 /// `%26` (an encoded `&`), padded for [`Sink::put_text`].
 pub(crate) const AMP: &[u8; 16] = b"%26%3D%26%3D%26%";
+/// `%25` (an encoded `%`), padded for [`Sink::put_text`].
+pub(crate) const PERCENT: &[u8; 16] = b"%25%25%25%25%25%";
 /// `%3D` (an encoded `=`), padded for [`Sink::put_text`].
 pub(crate) const EQ: &[u8; 16] = b"%3D%26%3D%26%3D%";
 
