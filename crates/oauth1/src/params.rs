@@ -731,12 +731,18 @@ pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) 
 #[inline(never)]
 fn put_reencoded_escaped(tail: &[u8], len: usize, sink: &mut impl Sink) {
     let mut start = 0;
-    while let Some(at) = tail.get(start..len).and_then(|rest| rest.iter().position(|&b| b == b'%')) {
+    while let Some(at) = tail
+        .get(start..len)
+        .and_then(|rest| rest.iter().position(|&b| b == b'%'))
+    {
         sink.put_text(tail.get(start..).unwrap_or_default(), at);
         sink.put_text(PERCENT, 3);
         start += at + 1;
     }
-    sink.put_text(tail.get(start..).unwrap_or_default(), len.saturating_sub(start));
+    sink.put_text(
+        tail.get(start..).unwrap_or_default(),
+        len.saturating_sub(start),
+    );
 }
 
 /// Whether a `Content-Type` is `application/x-www-form-urlencoded`, with or

@@ -1007,7 +1007,11 @@ impl Signer {
         // and a form body, unless they are long enough to hold more than
         // the largest stack tier could anyway (then that tier is taken
         // without counting, and a list that outgrows it moves to the heap).
-        let body = if is_form(parts.content_type) { parts.body } else { &[] };
+        let body = if is_form(parts.content_type) {
+            parts.body
+        } else {
+            &[]
+        };
         let bound = if parts.url.len() + body.len() > COUNT_MAX {
             LARGE
         } else {
