@@ -85,9 +85,10 @@ hmac_block_core!(sha1::Sha1, sha2::Sha256, sha2::Sha512);
 /// A MAC core fed whole blocks from one staging buffer.
 ///
 /// The base string arrives in many small pieces (an escape is three bytes);
-/// they are copied once, into the stage, and the core compresses the stage's
-/// blocks straight from it when it fills. (A `Mac`'s own `update` would copy
-/// every piece a second time, into its block buffer.)
+/// they are copied once, into the stage, and when it fills the MAC hashes
+/// all of its whole blocks in one call, straight from the stage. (Feeding
+/// the pieces to the MAC's own `update` would copy each a second time, into
+/// its block buffer, and call the compression function a block at a time.)
 pub(crate) struct Blocks<C> {
     core: C,
     stage: [u8; STAGE],
