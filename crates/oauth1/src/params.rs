@@ -317,6 +317,17 @@ impl<'a, 's> ParamList<'a, 's> {
     ///
     /// [`Error::Malformed`] for a `%` not followed by two hex digits.
     pub(crate) fn add_form(&mut self, raw: &'a [u8]) -> Result<(), Error> {
+        self.add_pairs::<false>(raw)
+    }
+
+    /// [`Self::add_form`] for what follows a URL's `?`: the query ends at
+    /// the first `#`, where a fragment starts.
+    pub(crate) fn add_query(&mut self, raw: &'a [u8]) -> Result<(), Error> {
+        self.add_pairs::<true>(raw)
+    }
+
+    /// [`Self::add_form`], stopping at a `#` when `QUERY`.
+    fn add_pairs<const QUERY: bool>(&mut self, raw: &'a [u8]) -> Result<(), Error> {
         // The current pair starts at `start`; `eq` is its first `=`, or
         // `usize::MAX`. `flags` has, per part (name: bits 0-1, value: bits
         // 2-3), ESCAPED when it has an escape and REDO when it is not in its
@@ -347,6 +358,7 @@ impl<'a, 's> ParamList<'a, 's> {
                         (start, eq, flags) = (i + 1, usize::MAX, 0);
                     }
                     b'=' if shift == 0 => eq = i,
+                    b'#' if QUERY => return self.add_pair(raw, start, eq, i, flags),
                     b'%' => match escape_at(raw, i) {
                         // The two hex digits are unreserved: no mask bit to skip.
                         Some(true) => flags |= ESCAPED << shift,

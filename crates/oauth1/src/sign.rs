@@ -522,8 +522,8 @@ pub(crate) fn collect<'a>(
     list: &mut ParamList<'a, '_>,
 ) -> Result<Url<'a>, Error> {
     let url = Url::parse(parts.url)?;
-    if let Some(query) = url.query {
-        list.add_form(query.as_bytes())?;
+    if let Some(query) = url.query_on {
+        list.add_query(query.as_bytes())?;
     }
     if let Some(header) = parts
         .authorization
@@ -1499,6 +1499,24 @@ impl SignedRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fragment_is_no_part_of_the_query() {
+        for (url, want) in [
+            ("http://example.com/p?b=2&a=1#x=3&c", "a%3D1%26b%3D2"),
+            ("http://example.com/p?b=2&a=1#", "a%3D1%26b%3D2"),
+            ("http://example.com/p?b=2&a#1", "a%3D%26b%3D2"),
+            ("http://example.com/p?#b=2", ""),
+            ("http://example.com/p#b=2?a=1", ""),
+        ] {
+            let base = base_string(&RequestParts::new("GET", url), &[]).unwrap();
+            assert_eq!(
+                base,
+                alloc::format!("GET&http%3A%2F%2Fexample.com%2Fp&{want}"),
+                "{url}"
+            );
+        }
+    }
 
     #[test]
     fn digests_are_base64_as_rfc_4648_writes_them() {

@@ -15,8 +15,10 @@ pub(crate) struct Url<'a> {
     /// The port, when one is given and it is not the scheme's default.
     pub(crate) port: Option<u16>,
     pub(crate) path: &'a str,
-    /// The query without its `?`, when there is one.
-    pub(crate) query: Option<&'a str>,
+    /// Everything after the `?`, when there is one: the query, then any
+    /// `#fragment` (the form reader stops at `#`, so the query is not
+    /// searched for one twice).
+    pub(crate) query_on: Option<&'a str>,
 }
 
 const MALFORMED_URL: Error = Error::Malformed { what: "URL" };
@@ -120,10 +122,7 @@ impl<'a> Url<'a> {
             .position(|b| b == b'?' || b == b'#')
             .unwrap_or(rest.len());
         let (path, after) = rest.split_at(path_end);
-        let query = after.strip_prefix('?').map(|q| {
-            q.find('#')
-                .map_or(q, |end| q.get(..end).unwrap_or_default())
-        });
+        let query_on = after.strip_prefix('?');
         let port = match port {
             None | Some("") => None,
             Some(digits) => {
@@ -150,7 +149,7 @@ impl<'a> Url<'a> {
             host,
             port,
             path,
-            query,
+            query_on,
         })
     }
 
@@ -284,11 +283,14 @@ mod tests {
     #[test]
     fn query_and_fragment_are_told_apart() {
         let u = Url::parse("http://a.example/p#frag?x").unwrap();
-        assert_eq!((u.path, u.query), ("/p", None));
+        assert_eq!((u.path, u.query_on), ("/p", None));
         let u = Url::parse("http://a.example?x=1#y").unwrap();
-        assert_eq!((u.host, u.path, u.query), ("a.example", "", Some("x=1")));
+        assert_eq!(
+            (u.host, u.path, u.query_on),
+            ("a.example", "", Some("x=1#y"))
+        );
         let u = Url::parse("http://a.example/p?").unwrap();
-        assert_eq!(u.query, Some(""));
+        assert_eq!(u.query_on, Some(""));
     }
 
     #[test]

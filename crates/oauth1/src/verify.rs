@@ -291,8 +291,8 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let mut realm = None;
     // Protocol parameters of the header (they are not in `params`).
     let mut header_protocol = 0;
-    if let Some(query) = url.query {
-        params.add_form(query.as_bytes())?;
+    if let Some(query) = url.query_on {
+        params.add_query(query.as_bytes())?;
         slots.take_from(&params, 0)?;
     }
     if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
