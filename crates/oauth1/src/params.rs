@@ -707,12 +707,7 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
 pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink: &mut impl Sink) {
     for (i, p) in list.iter().enumerate() {
         if twice {
-            if i > 0 {
-                sink.put_text(AMP, 3);
-            }
-            put_reencoded(p.name, owned, sink);
-            sink.put_text(EQ, 3);
-            put_reencoded(p.value, owned, sink);
+            put_encoded_pair(p, owned, i > 0, sink);
         } else {
             if i > 0 {
                 sink.put(b"&");
@@ -722,6 +717,23 @@ pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink
             sink.put(resolve(p.value, owned));
         }
     }
+}
+
+/// Writes `name%3Dvalue` as a base string holds a parameter (encoded
+/// again), after `%26` when `after_another`.
+#[inline(always)]
+pub(crate) fn put_encoded_pair(
+    p: &Param<'_>,
+    owned: &[u8],
+    after_another: bool,
+    sink: &mut impl Sink,
+) {
+    if after_another {
+        sink.put_text(AMP, 3);
+    }
+    put_reencoded(p.name, owned, sink);
+    sink.put_text(EQ, 3);
+    put_reencoded(p.value, owned, sink);
 }
 
 /// The §3.6 encoding of `text`, which is already in its §3.6 encoding.

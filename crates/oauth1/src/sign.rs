@@ -19,12 +19,12 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::encoding::{all_unreserved, encoded_len, put_encoded};
 use crate::params::{
     HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
-    is_oauth_scheme, put_normalized, put_reencoded, resolve,
+    is_oauth_scheme, put_encoded_pair, put_normalized, put_reencoded, resolve,
 };
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
 use crate::sink::Hashing;
-use crate::sink::{AMP, BlockCore, Blocks, Counter, EQ, Sink, copy_small};
+use crate::sink::{BlockCore, Blocks, Counter, Sink, copy_small};
 use crate::uri::{Url, format_u64};
 use crate::{Error, SignatureMethod};
 
@@ -593,10 +593,7 @@ pub(crate) fn put_base_string(
             put_reencoded(pair.text(), &[], sink);
         }
         for p in tail {
-            sink.put_text(AMP, 3);
-            put_reencoded(p.name, owned, sink);
-            sink.put_text(EQ, 3);
-            put_reencoded(p.value, owned, sink);
+            put_encoded_pair(p, owned, true, sink);
         }
         return;
     }
@@ -614,10 +611,7 @@ pub(crate) fn put_base_string(
             if cmp_pair(name, value, pair) != Ordering::Less {
                 break;
             }
-            sink.put_text(AMP, 3);
-            put_reencoded(p.name, owned, sink);
-            sink.put_text(EQ, 3);
-            put_reencoded(p.value, owned, sink);
+            put_encoded_pair(p, owned, true, sink);
             rest = tail;
         }
         let key = pair.spec.base.as_bytes();
@@ -630,10 +624,7 @@ pub(crate) fn put_base_string(
         put_reencoded(pair.text(), &[], sink);
     }
     for p in rest {
-        sink.put_text(AMP, 3);
-        put_reencoded(p.name, owned, sink);
-        sink.put_text(EQ, 3);
-        put_reencoded(p.value, owned, sink);
+        put_encoded_pair(p, owned, true, sink);
     }
 }
 
