@@ -61,7 +61,6 @@ impl fmt::Debug for ParsedRequest<'_> {
     }
 }
 
-/// Indexes of the protocol parameters a request can carry (RFC 5849 §3.1, §2).
 /// A protocol parameter's value as [`parse_request`] found it: as text,
 /// and already decoded when the header held it with no escape.
 #[derive(Clone, Copy)]
