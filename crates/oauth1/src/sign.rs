@@ -1510,6 +1510,65 @@ mod tests {
     }
 
     #[test]
+    fn protocol_pairs_merge_into_request_parameters_named_like_them() {
+        // Request parameters whose names sort before, among and after the
+        // protocol parameters (and share their prefixes), in every subset:
+        // the merge must agree with one sort of everything together.
+        let names = [
+            "a",
+            "oauth_",
+            "oauth_a",
+            "oauth_consumer",
+            "oauth_d",
+            "oauth_nonce_x",
+            "oauth_s",
+            "oauth_signature_methods",
+            "oauth_tz",
+            "oauth_z",
+            "z",
+        ];
+        let token = TokenCredentials::new("tok en", crate::TokenSecret::new("ts"));
+        let signer = Signer::new(
+            SignatureMethod::HmacSha1,
+            "key~1",
+            &ConsumerSecret::new("cs"),
+            Some(&token),
+        )
+        .unwrap();
+        let params = ProtocolParams::new(1_318_622_958, "n%nce")
+            .with_version("1.0")
+            .with_callback("http://cb.example/x?y=1")
+            .with_verifier("v");
+        for subset in 0u32..1 << names.len() {
+            let mut query = String::new();
+            for (i, name) in names.iter().enumerate() {
+                if subset >> i & 1 == 1 {
+                    query.push_str(if query.is_empty() { "?" } else { "&" });
+                    query.push_str(&alloc::format!("{name}={i}"));
+                }
+            }
+            let url = alloc::format!("http://example.com/p{query}");
+            let parts = RequestParts::new("GET", &url);
+            let merged = signer.base_string(&parts, &params).unwrap();
+            let together = base_string(
+                &parts,
+                &[
+                    ("oauth_callback", "http://cb.example/x?y=1"),
+                    ("oauth_consumer_key", "key~1"),
+                    ("oauth_nonce", "n%nce"),
+                    ("oauth_signature_method", "HMAC-SHA1"),
+                    ("oauth_timestamp", "1318622958"),
+                    ("oauth_token", "tok en"),
+                    ("oauth_verifier", "v"),
+                    ("oauth_version", "1.0"),
+                ],
+            )
+            .unwrap();
+            assert_eq!(merged, together, "{url}");
+        }
+    }
+
+    #[test]
     fn digests_are_base64_as_rfc_4648_writes_them() {
         // RFC 4648 §10's test vectors, then every length a digest can have.
         for (raw, want) in [

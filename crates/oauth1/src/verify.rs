@@ -773,6 +773,58 @@ mod tests {
         parse_request(&parts).map(|_| ()).map_err(|e| e.code())
     }
 
+    #[test]
+    fn header_protocol_pairs_merge_into_parameters_named_like_them() {
+        use crate::{ConsumerSecret, ProtocolParams, Signer, TokenCredentials, TokenSecret};
+        // Query and body parameters around the protocol names, in every
+        // subset: what the verifier rebuilds is what the signer signed.
+        let names = [
+            "a",
+            "oauth_",
+            "oauth_a",
+            "oauth_consumer",
+            "oauth_d",
+            "oauth_nonce_x",
+            "oauth_s",
+            "oauth_tz",
+            "oauth_z",
+            "z",
+        ];
+        let (cs, ts) = (ConsumerSecret::new("cs"), TokenSecret::new("ts"));
+        let token = TokenCredentials::new("tok en", ts.clone());
+        let signer = Signer::new(SignatureMethod::HmacSha1, "key~1", &cs, Some(&token)).unwrap();
+        let params = ProtocolParams::new(1_318_622_958, "n%nce").with_version("1.0");
+        for subset in 0u32..1 << names.len() {
+            let (mut query, mut body) = (String::new(), String::new());
+            for (i, name) in names.iter().enumerate() {
+                if subset >> i & 1 == 1 {
+                    let to = if i % 2 == 0 { &mut query } else { &mut body };
+                    to.push_str(if to.is_empty() { "" } else { "&" });
+                    to.push_str(&alloc::format!("{name}={i}"));
+                }
+            }
+            let url = alloc::format!("http://example.com/p?{query}");
+            let parts = RequestParts::new("POST", &url).with_body(FORM, body.as_bytes());
+            let header = signer.authorization(&parts, &params).unwrap();
+            let signed = parts.with_authorization(&header);
+            let parsed = parse_request(&signed).unwrap();
+            assert_eq!(
+                parsed.base_string(),
+                signer.base_string(&parts, &params).unwrap(),
+                "{url} {body}"
+            );
+            let key = VerifyKey::Secrets {
+                consumer_secret: &cs,
+                token_secret: Some(&ts),
+            };
+            let nonces = MemoryNonceStore::new(600, 16);
+            assert_eq!(
+                Verifier::new().verify(&parsed, key, 1_318_622_958, nonces),
+                Ok(())
+            );
+        }
+    }
+
     const BASE: &str = "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=s\
                         &oauth_timestamp=1&oauth_nonce=n";
 
