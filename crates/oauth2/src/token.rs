@@ -267,22 +267,16 @@ impl TokenResponse {
     }
 
     pub(crate) fn from_members(mut members: Members, separator: &str) -> Result<Self, Error> {
-        let access_token = AccessToken::new(wire::string(&members, "access_token")?);
-        let token_type = TokenType::new(wire::string(&members, "token_type")?);
+        // The known members are taken out (the tokens moved, not copied);
+        // what is left is the provider's own.
+        let access_token = AccessToken::new(wire::take_string(&mut members, "access_token")?);
+        let token_type = TokenType::new(wire::take_string(&mut members, "token_type")?);
         let expires_in = wire::opt_u64(&members, "expires_in")?;
-        let refresh_token = wire::opt_string(&members, "refresh_token")?.map(RefreshToken::new);
+        let refresh_token =
+            wire::take_opt_string(&mut members, "refresh_token")?.map(RefreshToken::new);
         let scope = wire::opt_scopes(&members, separator)?;
-        for name in [
-            "access_token",
-            "token_type",
-            "expires_in",
-            "refresh_token",
-            "scope",
-        ] {
-            if let Some(Value::String(mut s)) = members.remove(name) {
-                zeroize::Zeroize::zeroize(&mut s);
-            }
-        }
+        members.remove("expires_in");
+        members.remove("scope");
         Ok(Self {
             access_token,
             token_type,

@@ -118,6 +118,21 @@ pub(crate) fn string(members: &Members, name: &str) -> Result<String, Error> {
     opt_string(members, name)?.ok_or_else(|| Error::missing(name))
 }
 
+/// A string member, taken out of `members` (moved, not copied: a token
+/// is never left behind in a second place).
+pub(crate) fn take_opt_string(members: &mut Members, name: &str) -> Result<Option<String>, Error> {
+    match members.remove(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::malformed(format!("`{name}` is not a string"))),
+    }
+}
+
+/// A required string member, taken out of `members`.
+pub(crate) fn take_string(members: &mut Members, name: &str) -> Result<String, Error> {
+    take_opt_string(members, name)?.ok_or_else(|| Error::missing(name))
+}
+
 /// A non-negative integer member, also accepted as a string of digits.
 pub(crate) fn opt_u64(members: &Members, name: &str) -> Result<Option<u64>, Error> {
     let bad = || Error::malformed(format!("`{name}` is not a non-negative integer"));
