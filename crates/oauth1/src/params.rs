@@ -483,11 +483,13 @@ fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
 /// Comparing whole slices for every step of a sort costs a call per
 /// comparison; instead each parameter gets a key, one integer: the first
 /// eight bytes of its name (big-endian, zero-padded, so that key order is
-/// name order wherever keys differ), less the leading bytes every name
-/// shares, above its index. The keys are sorted (by insertion when there
-/// are few, by radix over the bytes that differ when there are many); the
-/// list is put in that order; and only runs of equal keys (names that agree
-/// on the bytes a key holds) are sorted again by full name and value.
+/// name order wherever keys differ). Up to [`FEW`] parameters are sorted by
+/// insertion on the list itself, comparing keys and whole names and values
+/// only where keys agree. Longer lists sort the keys alone, less the leading
+/// bytes every name shares and with the index below (by insertion when there
+/// are few, by radix over the bytes that differ when there are many), put
+/// the list in that order, and sort again by full name and value only the
+/// runs of equal keys (names that agree on the bytes a key holds).
 pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
     let n = list.len();
     if n <= FEW {
