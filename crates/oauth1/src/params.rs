@@ -162,7 +162,7 @@ pub(crate) struct ParamList<'a, 's> {
     spilled: bool,
     spill: Vec<Param<'a>>,
     /// The encodings of names and values the request did not have in their
-    /// §3.6 form ([`Text::Owned`]).
+    /// §3.6 form (owned [`Text`]s).
     owned: Vec<u8>,
 }
 
@@ -258,7 +258,7 @@ impl<'a, 's> ParamList<'a, 's> {
         resolve(text, &self.owned)
     }
 
-    /// The buffer [`Text::Owned`] texts point into.
+    /// The buffer that owned [`Text`]s point into.
     pub(crate) fn owned(&self) -> &[u8] {
         &self.owned
     }

@@ -464,7 +464,7 @@ pub(crate) enum BaseSource<'x> {
         method: &'x str,
         url: &'x Url<'x>,
         list: &'x [Param<'x>],
-        /// What the list's [`Text::Owned`] texts point into.
+        /// What the list's owned [`Text`]s point into.
         owned: &'x [u8],
         /// The signer's protocol parameters, in name order, merged into
         /// `list` as the base string is written (empty when `list` has them).
