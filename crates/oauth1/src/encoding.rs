@@ -153,9 +153,7 @@ pub(crate) fn unreserved_run(bytes: &[u8], from: usize) -> usize {
 /// Whether every byte of `bytes` is unreserved (§3.6), eight at a time.
 #[inline]
 pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
-    (0..bytes.len())
-        .step_by(8)
-        .all(|at| specials(word_at(bytes, at)) == 0)
+    unreserved_run(bytes, 0) == bytes.len()
 }
 
 /// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in one piece.
@@ -182,78 +180,6 @@ pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
             }
             None => break,
         }
-    }
-}
-
-/// Writes percent-encoded text (§3.6) through a local buffer, so that a
-/// sink sees a few large pieces instead of a piece per escape.
-pub(crate) struct Encoder<'s, S: Sink> {
-    sink: &'s mut S,
-    buf: [u8; 256],
-    len: usize,
-}
-
-/// [`Encoder`] takes its input this many bytes at a time, checking for
-/// room once per chunk.
-const CHUNK: usize = 32;
-
-impl<'s, S: Sink> Encoder<'s, S> {
-    /// An encoder in front of `sink`; call [`Self::flush`] when done.
-    pub(crate) fn new(sink: &'s mut S) -> Self {
-        Self {
-            sink,
-            buf: [0; 256],
-            len: 0,
-        }
-    }
-
-    /// Appends `bytes` as they are.
-    pub(crate) fn raw(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(CHUNK) {
-            self.room();
-            if let Some(slot) = self.buf.get_mut(self.len..self.len + chunk.len()) {
-                slot.copy_from_slice(chunk);
-                self.len += chunk.len();
-            }
-        }
-    }
-
-    /// Flushes unless an encoded chunk fits.
-    #[inline]
-    fn room(&mut self) {
-        if self.len + 3 * CHUNK > self.buf.len() {
-            self.flush();
-        }
-    }
-
-    /// Appends the encoding of one byte; [`Self::room`] made room for it.
-    #[inline]
-    fn byte(&mut self, b: u8) {
-        if unreserved(b) {
-            if let Some(slot) = self.buf.get_mut(self.len) {
-                *slot = b;
-                self.len += 1;
-            }
-        } else if let Some(slot) = self.buf.get_mut(self.len..self.len + 3) {
-            slot.copy_from_slice(&escape(b));
-            self.len += 3;
-        }
-    }
-
-    /// Appends the encoding of `bytes` with ASCII letters lowercased.
-    pub(crate) fn lowercase(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(CHUNK) {
-            self.room();
-            for &b in chunk {
-                self.byte(b.to_ascii_lowercase());
-            }
-        }
-    }
-
-    /// Hands what is buffered to the sink.
-    pub(crate) fn flush(&mut self) {
-        self.sink.put(self.buf.get(..self.len).unwrap_or_default());
-        self.len = 0;
     }
 }
 

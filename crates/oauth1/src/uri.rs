@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::encoding::{Encoder, put_encoded};
+use crate::encoding::{put_encoded, unreserved};
 use crate::sink::Sink;
 
 /// The pieces of an absolute `http(s)` URL that signing needs, borrowed from it.
@@ -33,19 +33,6 @@ const A_AT: u8 = 2;
 const A_COLON: u8 = 3;
 /// Whitespace or a control byte, which a host cannot hold.
 const A_BAD: u8 = 4;
-
-/// The unreserved bytes (§3.6) that are not uppercase letters.
-static LOWER_UNRESERVED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        // `i < 256`, so the cast is exact.
-        let b = i as u8;
-        table[i] = crate::encoding::is_unreserved(b) && !b.is_ascii_uppercase();
-        i += 1;
-    }
-    table
-};
 
 static AUTHORITY: [u8; 256] = {
     let mut table = [A_OTHER; 256];
@@ -158,17 +145,18 @@ impl<'a> Url<'a> {
     pub(crate) fn put_base_uri_encoded(&self, sink: &mut impl Sink) {
         let (scheme, host) = (self.scheme.as_bytes(), self.host.as_bytes());
         // Schemes and hosts are mostly lowercase and unreserved already.
-        let plain = |text: &[u8]| text.iter().all(|&b| LOWER_UNRESERVED[usize::from(b)]);
+        let plain = |text: &[u8]| {
+            text.iter()
+                .all(|&b| unreserved(b) && !b.is_ascii_uppercase())
+        };
         if plain(scheme) && plain(host) {
             sink.put(scheme);
             sink.put(b"%3A%2F%2F");
             sink.put(host);
         } else {
-            let mut out = Encoder::new(sink);
-            out.lowercase(scheme);
-            out.raw(b"%3A%2F%2F");
-            out.lowercase(host);
-            out.flush();
+            for_lowercase(scheme, |chunk| put_encoded(chunk, sink));
+            sink.put(b"%3A%2F%2F");
+            for_lowercase(host, |chunk| put_encoded(chunk, sink));
         }
         if let Some(port) = self.port {
             let mut digits = [0u8; 5];
@@ -186,9 +174,9 @@ impl<'a> Url<'a> {
     /// scheme and host, the port only when it is not the default, the path as
     /// given (`/` when empty), no query, no fragment.
     pub(crate) fn put_base_uri(&self, sink: &mut impl Sink) {
-        put_lowercase(self.scheme.as_bytes(), sink);
+        for_lowercase(self.scheme.as_bytes(), |chunk| sink.put(chunk));
         sink.put(b"://");
-        put_lowercase(self.host.as_bytes(), sink);
+        for_lowercase(self.host.as_bytes(), |chunk| sink.put(chunk));
         if let Some(port) = self.port {
             sink.put(b":");
             let mut digits = [0u8; 5];
@@ -202,15 +190,16 @@ impl<'a> Url<'a> {
     }
 }
 
-/// Writes ASCII-lowercased `bytes` through a small stack buffer.
-fn put_lowercase(bytes: &[u8], sink: &mut impl Sink) {
+/// Hands `bytes`, ASCII letters lowercased, to `each` a chunk at a time
+/// (from a buffer on the stack).
+fn for_lowercase(bytes: &[u8], mut each: impl FnMut(&[u8])) {
     let mut buf = [0u8; 64];
     for chunk in bytes.chunks(buf.len()) {
         let out = buf.get_mut(..chunk.len()).unwrap_or_default();
         for (o, &b) in out.iter_mut().zip(chunk) {
             *o = b.to_ascii_lowercase();
         }
-        sink.put(out);
+        each(out);
     }
 }
 
