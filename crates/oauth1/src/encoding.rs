@@ -216,10 +216,22 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, Error> 
 
 /// Decodes `%XX` escapes (either case); with `plus_is_space`, `+` is a space.
 pub(crate) fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>, Error> {
-    let malformed = Error::Malformed {
-        what: "percent-encoding",
-    };
     let mut out = Vec::with_capacity(bytes.len());
+    decode_each(bytes, plus_is_space, |b| out.push(b))?;
+    Ok(out)
+}
+
+/// Decodes percent-encoded `bytes` (`+` a space when `plus_is_space`),
+/// handing each decoded byte to `out`: never more bytes than `bytes` has.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] for a `%` not followed by two hex digits.
+pub(crate) fn decode_each(
+    bytes: &[u8],
+    plus_is_space: bool,
+    mut out: impl FnMut(u8),
+) -> Result<(), Error> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
@@ -227,22 +239,24 @@ pub(crate) fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>,
                 let hi = bytes.get(i + 1).copied().and_then(hex_value);
                 let lo = bytes.get(i + 2).copied().and_then(hex_value);
                 let (Some(hi), Some(lo)) = (hi, lo) else {
-                    return Err(malformed);
+                    return Err(Error::Malformed {
+                        what: "percent-encoding",
+                    });
                 };
-                out.push(hi << 4 | lo);
+                out(hi << 4 | lo);
                 i += 3;
             }
             b'+' if plus_is_space => {
-                out.push(b' ');
+                out(b' ');
                 i += 1;
             }
             _ => {
-                out.push(b);
+                out(b);
                 i += 1;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The value of one hex digit, either case.

@@ -825,7 +825,7 @@ impl<'a> HeaderParam<'a> {
     /// Adds the pair to `list` (§3.5.1: `+` is not a space).
     pub(crate) fn push_to(self, list: &mut ParamList<'a, '_>) -> Result<(), Error> {
         let name = Self::text(list, self.name.as_bytes(), self.name.len(), self.name_form)?;
-        let value = Self::text(list, self.value_tail, self.value.len(), self.value_form)?;
+        let value = self.value_text(list)?;
         list.push(Param { name, value });
         Ok(())
     }

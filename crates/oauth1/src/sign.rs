@@ -681,7 +681,7 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
 #[derive(Debug)]
 pub(crate) struct OauthName {
     /// The name.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// `%26name%3D`: the pair's start in a base string, after another pair.
     base: &'static str,
     /// `, name="`: the pair's start in an `Authorization` header, after another pair.

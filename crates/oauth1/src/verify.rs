@@ -9,7 +9,7 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::encoding::decode_text;
+use crate::encoding::{decode_each, decode_text};
 use crate::params::{
     HeaderParams, ParamList, Text, check_count, is_form, is_oauth_scheme, resolve, static_name,
 };
@@ -191,28 +191,17 @@ fn decoded<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Decoded<'a>, Error> {
     }
     let encoded = resolve(slot.text, owned);
     let mut buf = [0u8; 96];
-    let mut len = 0;
-    let mut i = 0;
-    while let Some(&b) = encoded.get(i) {
-        let Some(out) = buf.get_mut(len) else {
-            return Ok(Decoded::Heap(text(slot, owned)?.into_owned()));
-        };
-        if b == b'%' {
-            let hex = |at: usize| encoded.get(at).and_then(|&d| (d as char).to_digit(16));
-            let (Some(h), Some(l)) = (hex(i + 1), hex(i + 2)) else {
-                return Err(Error::Malformed {
-                    what: "percent-encoding",
-                });
-            };
-            // Two hex digits make a byte.
-            *out = (h << 4 | l) as u8;
-            i += 3;
-        } else {
-            *out = b;
-            i += 1;
-        }
-        len += 1;
+    if encoded.len() > buf.len() {
+        return Ok(Decoded::Heap(text(slot, owned)?.into_owned()));
     }
+    // Decoding never lengthens: every byte fits.
+    let mut len = 0;
+    decode_each(encoded, false, |b| {
+        if let Some(out) = buf.get_mut(len) {
+            *out = b;
+            len += 1;
+        }
+    })?;
     if core::str::from_utf8(buf.get(..len).unwrap_or_default()).is_err() {
         return Err(Error::Malformed {
             what: "parameter (not UTF-8)",
@@ -227,22 +216,25 @@ const SIGNATURE_SLOT: usize = 4;
 /// Where a protocol parameter goes among [`parse_request`]'s slots (in
 /// name order), by its name.
 fn slot_of(name: &[u8]) -> Option<usize> {
-    let rest = name.strip_prefix(b"oauth_")?;
-    // Length and first byte tell the names apart; one comparison confirms.
-    let (slot, want): (usize, &[u8]) = match (rest.len(), rest.first()?) {
-        (9, b'b') => (0, b"body_hash"),
-        (8, b'c') => (1, b"callback"),
-        (12, b'c') => (2, b"consumer_key"),
-        (5, b'n') => (3, b"nonce"),
-        (9, b's') => (4, b"signature"),
-        (16, b's') => (5, b"signature_method"),
-        (9, b't') => (6, b"timestamp"),
-        (5, b't') => (7, b"token"),
-        (8, b'v') => (8, b"verifier"),
-        (7, b'v') => (9, b"version"),
+    // Length and the byte after `oauth_` tell the names apart; one
+    // comparison confirms.
+    let slot = match (name.len(), name.get(6)?) {
+        (15, b'b') => 0,
+        (14, b'c') => 1,
+        (18, b'c') => 2,
+        (11, b'n') => 3,
+        (15, b's') => 4,
+        (22, b's') => 5,
+        (15, b't') => 6,
+        (11, b't') => 7,
+        (14, b'v') => 8,
+        (13, b'v') => 9,
         _ => return None,
     };
-    (rest == want).then_some(slot)
+    PROTOCOL
+        .get(slot)
+        .filter(|spec| spec.name.as_bytes() == name)
+        .map(|_| slot)
 }
 
 /// The text of an encoded protocol parameter (owned ones in `owned`).
