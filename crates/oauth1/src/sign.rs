@@ -587,10 +587,7 @@ pub(crate) fn put_base_string(
     {
         put_normalized(head, owned, true, sink);
         for (i, pair) in oauth.iter().enumerate() {
-            let key = pair.spec.base.as_bytes();
-            let start = if i == 0 && head.is_empty() { 3 } else { 0 };
-            sink.put(key.get(start..).unwrap_or_default());
-            put_reencoded(pair.text(), &[], sink);
+            pair.put_base(i == 0 && head.is_empty(), sink);
         }
         for p in tail {
             put_encoded_pair(p, owned, true, sink);
@@ -614,14 +611,8 @@ pub(crate) fn put_base_string(
             put_encoded_pair(p, owned, true, sink);
             rest = tail;
         }
-        let key = pair.spec.base.as_bytes();
-        sink.put(if first_written {
-            key.get(3..).unwrap_or_default()
-        } else {
-            key
-        });
+        pair.put_base(first_written, sink);
         first_written = false;
-        put_reencoded(pair.text(), &[], sink);
     }
     for p in rest {
         put_encoded_pair(p, owned, true, sink);
@@ -701,6 +692,17 @@ macro_rules! oauth_names {
     )*};
 }
 
+/// A protocol name's `piece`, without its leading `separator` when the pair
+/// comes `first`.
+fn lead(piece: &'static str, separator: &str, first: bool) -> &'static [u8] {
+    let piece = if first {
+        piece.strip_prefix(separator).unwrap_or(piece)
+    } else {
+        piece
+    };
+    piece.as_bytes()
+}
+
 /// The protocol parameters' names in name order (the order of
 /// [`crate::verify`]'s slots).
 pub(crate) static PROTOCOL: [&OauthName; 10] = [
@@ -746,6 +748,13 @@ impl<'a> OauthPair<'a> {
             value: Cow::Borrowed(value),
             escaped,
         }
+    }
+
+    /// Writes `%26name%3Dvalue` as the base string holds the pair (without
+    /// the `%26` when it is `first`).
+    fn put_base(&self, first: bool, sink: &mut impl Sink) {
+        sink.put(lead(self.spec.base, "%26", first));
+        put_reencoded(self.text(), &[], sink);
     }
 
     /// The value as parameter text.
@@ -822,21 +831,10 @@ pub struct Signer {
     consumer_key_encoded: String,
     token: Option<String>,
     token_encoded: Option<String>,
-    /// [`ESCAPED_KEY`] and [`ESCAPED_TOKEN`]: which encodings hold a `%`.
-    escaped: u8,
+    /// Whether the encoded consumer key and token hold a `%` (found once).
+    consumer_key_escaped: bool,
+    token_escaped: bool,
     key: Key,
-}
-
-/// [`Signer::escaped`]: the consumer key's encoding holds a `%`.
-const ESCAPED_KEY: u8 = 1;
-/// [`Signer::escaped`]: the token's encoding holds a `%`.
-const ESCAPED_TOKEN: u8 = 2;
-
-/// [`Signer::escaped`] for a consumer key and a token.
-fn escaped_flags(consumer_key: &str, token: Option<&str>) -> u8 {
-    let escapes = |text: &str| !text.bytes().all(crate::encoding::is_unreserved);
-    u8::from(escapes(consumer_key)) * ESCAPED_KEY
-        + u8::from(token.is_some_and(escapes)) * ESCAPED_TOKEN
 }
 
 impl fmt::Debug for Signer {
@@ -864,15 +862,13 @@ impl Signer {
         token: Option<&TokenCredentials>,
     ) -> Result<Self, Error> {
         let token_secret = token.map_or("", |t| t.secret().secret());
-        Ok(Self {
+        let key = Key::from_secrets(method, consumer_secret.secret(), token_secret)?;
+        Ok(Self::with_key(
             method,
-            consumer_key: consumer_key.into(),
-            consumer_key_encoded: encoded_string(consumer_key),
-            token: token.map(|t| t.token().into()),
-            token_encoded: token.map(|t| encoded_string(t.token())),
-            escaped: escaped_flags(consumer_key, token.map(TokenCredentials::token)),
-            key: Key::from_secrets(method, consumer_secret.secret(), token_secret)?,
-        })
+            consumer_key,
+            token.map(TokenCredentials::token),
+            key,
+        ))
     }
 
     /// A signer for an RSA method (§3.4.3); `token` is the `oauth_token` to
@@ -888,15 +884,24 @@ impl Signer {
         key: &crate::RsaPrivateKey,
         token: Option<&str>,
     ) -> Result<Self, Error> {
-        Ok(Self {
+        let key = Key::from_rsa(method, key)?;
+        Ok(Self::with_key(method, consumer_key, token, key))
+    }
+
+    /// A signer of `key` for this client and token, their encodings found once.
+    fn with_key(method: SignatureMethod, consumer_key: &str, token: Option<&str>, key: Key) -> Self {
+        let consumer_key_encoded = encoded_string(consumer_key);
+        let token_encoded = token.map(encoded_string);
+        Self {
             method,
             consumer_key: consumer_key.into(),
-            consumer_key_encoded: encoded_string(consumer_key),
+            consumer_key_escaped: consumer_key_encoded.contains('%'),
+            consumer_key_encoded,
             token: token.map(Into::into),
-            token_encoded: token.map(encoded_string),
-            escaped: escaped_flags(consumer_key, token),
-            key: Key::from_rsa(method, key)?,
-        })
+            token_escaped: token_encoded.as_ref().is_some_and(|t| t.contains('%')),
+            token_encoded,
+            key,
+        }
     }
 
     /// The signature method.
@@ -946,7 +951,7 @@ impl Signer {
         out.push(
             &CONSUMER_KEY,
             Cow::Borrowed(self.consumer_key_encoded.as_bytes()),
-            self.escaped & ESCAPED_KEY != 0,
+            self.consumer_key_escaped,
         );
         let plaintext = self.method == SignatureMethod::Plaintext;
         match params.nonce {
@@ -973,7 +978,7 @@ impl Signer {
             out.push(
                 &TOKEN,
                 Cow::Borrowed(token.as_bytes()),
-                self.escaped & ESCAPED_TOKEN != 0,
+                self.token_escaped,
             );
         }
         if let Some(verifier) = params.verifier {
@@ -1336,15 +1341,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
         first = false;
     }
     let mut start = |sink: &mut _, spec: &OauthName| {
-        let key = spec.header.as_bytes();
-        Sink::put(
-            sink,
-            if first {
-                key.get(2..).unwrap_or_default()
-            } else {
-                key
-            },
-        );
+        Sink::put(sink, lead(spec.header, ", ", first));
         first = false;
     };
     let pairs = oauth.as_slice();
@@ -1367,12 +1364,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
 
 fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &[u8], sink: &mut impl Sink) {
     for (i, pair) in oauth.as_slice().iter().enumerate() {
-        let key = pair.spec.form.as_bytes();
-        sink.put(if i == 0 {
-            key.get(1..).unwrap_or_default()
-        } else {
-            key
-        });
+        sink.put(lead(pair.spec.form, "&", i == 0));
         sink.put(&pair.value);
     }
     sink.put(b"&oauth_signature=");
