@@ -889,7 +889,12 @@ impl Signer {
     }
 
     /// A signer of `key` for this client and token, their encodings found once.
-    fn with_key(method: SignatureMethod, consumer_key: &str, token: Option<&str>, key: Key) -> Self {
+    fn with_key(
+        method: SignatureMethod,
+        consumer_key: &str,
+        token: Option<&str>,
+        key: Key,
+    ) -> Self {
         let consumer_key_encoded = encoded_string(consumer_key);
         let token_encoded = token.map(encoded_string);
         Self {
@@ -975,11 +980,7 @@ impl Signer {
             }
         }
         if let Some(token) = &self.token_encoded {
-            out.push(
-                &TOKEN,
-                Cow::Borrowed(token.as_bytes()),
-                self.token_escaped,
-            );
+            out.push(&TOKEN, Cow::Borrowed(token.as_bytes()), self.token_escaped);
         }
         if let Some(verifier) = params.verifier {
             out.push_raw(&VERIFIER, verifier.as_bytes());
@@ -1479,6 +1480,23 @@ impl SignedRequest {
     }
 }
 
+/// Parameter names that sort before, among and after the protocol names
+/// and share their prefixes: the tests of merging use every subset.
+#[cfg(test)]
+pub(crate) const NAMES_AROUND_PROTOCOL: [&str; 11] = [
+    "a",
+    "oauth_",
+    "oauth_a",
+    "oauth_consumer",
+    "oauth_d",
+    "oauth_nonce_x",
+    "oauth_s",
+    "oauth_signature_methods",
+    "oauth_tz",
+    "oauth_z",
+    "z",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1506,19 +1524,7 @@ mod tests {
         // Request parameters whose names sort before, among and after the
         // protocol parameters (and share their prefixes), in every subset:
         // the merge must agree with one sort of everything together.
-        let names = [
-            "a",
-            "oauth_",
-            "oauth_a",
-            "oauth_consumer",
-            "oauth_d",
-            "oauth_nonce_x",
-            "oauth_s",
-            "oauth_signature_methods",
-            "oauth_tz",
-            "oauth_z",
-            "z",
-        ];
+        let names = NAMES_AROUND_PROTOCOL;
         let token = TokenCredentials::new("tok en", crate::TokenSecret::new("ts"));
         let signer = Signer::new(
             SignatureMethod::HmacSha1,

@@ -770,18 +770,7 @@ mod tests {
         use crate::{ConsumerSecret, ProtocolParams, Signer, TokenCredentials, TokenSecret};
         // Query and body parameters around the protocol names, in every
         // subset: what the verifier rebuilds is what the signer signed.
-        let names = [
-            "a",
-            "oauth_",
-            "oauth_a",
-            "oauth_consumer",
-            "oauth_d",
-            "oauth_nonce_x",
-            "oauth_s",
-            "oauth_tz",
-            "oauth_z",
-            "z",
-        ];
+        let names = crate::sign::NAMES_AROUND_PROTOCOL;
         let (cs, ts) = (ConsumerSecret::new("cs"), TokenSecret::new("ts"));
         let token = TokenCredentials::new("tok en", ts.clone());
         let signer = Signer::new(SignatureMethod::HmacSha1, "key~1", &cs, Some(&token)).unwrap();
