@@ -804,6 +804,7 @@ pub(crate) struct HeaderParam<'a> {
 
 impl<'a> HeaderParam<'a> {
     /// A name or value as parameter text, by its form.
+    #[inline(always)]
     fn text(
         list: &mut ParamList<'a, '_>,
         tail: &'a [u8],
@@ -818,6 +819,7 @@ impl<'a> HeaderParam<'a> {
     }
 
     /// The value as parameter text (re-encoded into `list`'s buffer when it must be).
+    #[inline(always)]
     pub(crate) fn value_text(self, list: &mut ParamList<'a, '_>) -> Result<Text<'a>, Error> {
         Self::text(list, self.value_tail, self.value.len(), self.value_form)
     }
@@ -959,6 +961,7 @@ impl<'a> HeaderParams<'a> {
         }
     }
 
+    #[inline(always)]
     fn read_param(&mut self) -> Result<Option<HeaderParam<'a>>, Error> {
         // Empty list elements (`a="1", , b="2"`) are allowed by RFC 9110 §5.6.1.
         loop {
@@ -1003,6 +1006,7 @@ impl<'a> HeaderParams<'a> {
 impl<'a> Iterator for HeaderParams<'a> {
     type Item = Result<HeaderParam<'a>, Error>;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed {
             return None;
