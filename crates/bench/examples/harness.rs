@@ -6,7 +6,7 @@
 //! ```
 //!
 //! signs WORKLOAD (`w1`, `w2`, `w3`) N times with HMAC-SHA1 by IMPL
-//! (`sansauth`, `sansauth-verify`, `floor`, `oauth1-request`,
+//! (`sansauth`, `sansauth-verify`, `sansauth-verify-kept`, `floor`, `oauth1-request`,
 //! `oauth1-request-sorted`). Running it for two values of N and dividing the
 //! difference of the counts by the difference of the N gives the cost of one
 //! signature, without the set-up.
@@ -15,7 +15,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use oauth1_request as o1;
-use sansauth_bench::{floor_key, floor_sha1, sign_header, signer, verify, w1, w2, w3};
+use sansauth_bench::{
+    floor_key, floor_sha1, kept_key, sign_header, signer, verify, verify_kept, w1, w2, w3,
+};
 use sansauth_oauth1::SignatureMethod;
 
 #[path = "../peer/mod.rs"]
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let ours = signer(SignatureMethod::HmacSha1);
     let header = sign_header(&ours, &w).expect("the workload signs");
     let base = w.base_string(&ours);
+    let kept = kept_key(SignatureMethod::HmacSha1);
     let key = floor_key();
     let theirs = peer::builder(o1::HmacSha1::new());
     let pairs = peer::borrowed_pairs(&w);
@@ -53,6 +56,9 @@ fn main() -> ExitCode {
         total += match which.as_str() {
             "sansauth" => sign_header(black_box(&ours), black_box(&w)).map_or(0, |h| h.len()),
             "sansauth-verify" => usize::from(verify(black_box(&w), black_box(&header)).is_ok()),
+            "sansauth-verify-kept" => {
+                usize::from(verify_kept(black_box(&w), black_box(&header), &kept).is_ok())
+            }
             "floor" => floor_sha1(black_box(key.as_bytes()), black_box(base.as_bytes())).len(),
             "oauth1-request" => {
                 peer::header_unsorted(black_box(&theirs), &w, black_box(&pairs), &mut scratch).len()

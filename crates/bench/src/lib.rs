@@ -21,8 +21,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use sansauth_oauth1::{
-    ConsumerSecret, Error, NonceStore, ProtocolParams, RequestParts, SignatureMethod, Signer,
-    TokenCredentials, TokenSecret, Verifier, VerifyKey, parse_request,
+    ConsumerSecret, Error, KeyedSecrets, NonceStore, ProtocolParams, RequestParts, SignatureMethod,
+    Signer, TokenCredentials, TokenSecret, Verifier, VerifyKey, parse_request,
 };
 use sha1::Sha1;
 use sha2::Sha256;
@@ -220,6 +220,23 @@ pub fn verify(w: &Workload, header: &str) -> Result<(), Error> {
         token_secret: Some(&token_secret),
     };
     Verifier::new().verify(&parsed, key, TIMESTAMP, NoStore)
+}
+
+/// The shared secrets keyed once for `method`, as a server that keeps a key
+/// per client and token has them (the verifying side of [`signer`]).
+pub fn kept_key(method: SignatureMethod) -> KeyedSecrets {
+    let consumer_secret = ConsumerSecret::new(CONSUMER_SECRET);
+    let token_secret = TokenSecret::new(TOKEN_SECRET);
+    KeyedSecrets::new(method, &consumer_secret, Some(&token_secret))
+        .unwrap_or_else(|e| panic!("the benchmark's secrets key an HMAC: {e}"))
+}
+
+/// The server's side of `w` carrying `header`, with a key kept from earlier
+/// requests: parse, then verify.
+pub fn verify_kept(w: &Workload, header: &str, key: &KeyedSecrets) -> Result<(), Error> {
+    let parts = w.parts().with_authorization(header);
+    let parsed = parse_request(&parts)?;
+    Verifier::new().verify(&parsed, VerifyKey::Keyed(key), TIMESTAMP, NoStore)
 }
 
 /// The HMAC key of the shared secrets (RFC 5849 §3.4.2): both are unreserved,

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use oauth1_request as o1;
-use sansauth_bench::{Workload, floor_key, floor_sha1, floor_sha256, sign_header, signer, verify};
+use sansauth_bench::{
+    Workload, floor_key, floor_sha1, floor_sha256, kept_key, sign_header, signer, verify,
+    verify_kept,
+};
 use sansauth_oauth1::SignatureMethod;
 
 #[path = "../../bench/peer/mod.rs"]
@@ -29,6 +32,8 @@ fn group<SM: o1::signature_method::SignatureMethod + Clone>(
     let key = floor_key();
     let header = sign_header(&ours, w).expect("the workload signs");
     verify(w, &header).expect("our header verifies");
+    let kept = kept_key(method);
+    verify_kept(w, &header, &kept).expect("our header verifies with a kept key");
     let theirs = peer::builder(peer_method);
     let pairs = peer::borrowed_pairs(w);
     let mut scratch = Vec::with_capacity(pairs.len());
@@ -40,6 +45,9 @@ fn group<SM: o1::signature_method::SignatureMethod + Clone>(
     });
     g.bench_function("sansauth-verify", |b| {
         b.iter(|| verify(black_box(w), black_box(&header)))
+    });
+    g.bench_function("sansauth-verify-kept", |b| {
+        b.iter(|| verify_kept(black_box(w), black_box(&header), black_box(&kept)))
     });
     g.bench_function("floor", |b| {
         b.iter(|| floor(black_box(key.as_bytes()), black_box(base.as_bytes())))

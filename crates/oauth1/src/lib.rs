@@ -190,4 +190,6 @@ pub use sign::{
     Nonce, Placement, ProtocolParams, RequestParts, Signature, SignedRequest, Signer, base_string,
 };
 pub use uri::base_string_uri;
-pub use verify::{MemoryNonceStore, NonceStore, ParsedRequest, Verifier, VerifyKey, parse_request};
+pub use verify::{
+    KeyedSecrets, MemoryNonceStore, NonceStore, ParsedRequest, Verifier, VerifyKey, parse_request,
+};

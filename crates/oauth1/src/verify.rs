@@ -510,9 +510,67 @@ pub enum VerifyKey<'k> {
         /// The secret of the request's `oauth_token`.
         token_secret: Option<&'k TokenSecret>,
     },
+    /// For `HMAC-*` and `PLAINTEXT`: the secrets, keyed once for one method
+    /// (a server that checks many requests of one client and token keeps it).
+    Keyed(&'k KeyedSecrets),
     /// For `RSA-*`: the client's public key.
     #[cfg(feature = "rsa")]
     Rsa(&'k crate::RsaPublicKey),
+}
+
+/// A client's and a token's shared secrets, keyed once for one signature
+/// method: [`VerifyKey::Keyed`] checks a request without keying the MAC afresh.
+///
+/// ```
+/// use sansauth_oauth1::{ConsumerSecret, KeyedSecrets, SignatureMethod, TokenSecret, VerifyKey};
+///
+/// let consumer_secret = ConsumerSecret::new("kd94hf93k423kf44");
+/// let token_secret = TokenSecret::new("pfkkdhi9sl3r4s00");
+/// let keyed = KeyedSecrets::new(SignatureMethod::HmacSha1, &consumer_secret, Some(&token_secret))?;
+/// // Kept with the credentials, then for each request:
+/// let key = VerifyKey::Keyed(&keyed);
+/// # let _ = key;
+/// # Ok::<(), sansauth_oauth1::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct KeyedSecrets {
+    method: SignatureMethod,
+    key: Key,
+}
+
+impl KeyedSecrets {
+    /// Keys `method` with the client's secret and the token's (none when
+    /// requests carry no token).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when `method` is an RSA method.
+    pub fn new(
+        method: SignatureMethod,
+        consumer_secret: &ConsumerSecret,
+        token_secret: Option<&TokenSecret>,
+    ) -> Result<Self, Error> {
+        let key = Key::from_secrets(
+            method,
+            consumer_secret.secret(),
+            token_secret.map_or("", TokenSecret::secret),
+        )?;
+        Ok(Self { method, key })
+    }
+
+    /// The signature method the secrets are keyed for.
+    pub fn method(&self) -> SignatureMethod {
+        self.method
+    }
+}
+
+impl fmt::Debug for KeyedSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyedSecrets")
+            .field("method", &self.method)
+            .field("key", &"[redacted]")
+            .finish()
+    }
 }
 
 /// Remembers nonces so that no signed request is accepted twice (RFC 5849 §3.3).
@@ -698,6 +756,13 @@ impl Verifier {
                 let expected = request.with_base(|base| key.sign(base))?;
                 same_signature(expected.as_bytes(), request.signature.as_bytes())
             }
+            VerifyKey::Keyed(keyed) => {
+                if keyed.method != method {
+                    return Err(Error::UnsupportedSignatureMethod);
+                }
+                let expected = request.with_base(|base| keyed.key.sign(base))?;
+                same_signature(expected.as_bytes(), request.signature.as_bytes())
+            }
             #[cfg(feature = "rsa")]
             VerifyKey::Rsa(public) => rsa_verify(method, public, request)?,
         };
@@ -775,6 +840,8 @@ mod tests {
         let token = TokenCredentials::new("tok en", ts.clone());
         let signer = Signer::new(SignatureMethod::HmacSha1, "key~1", &cs, Some(&token)).unwrap();
         let params = ProtocolParams::new(1_318_622_958, "n%nce").with_version("1.0");
+        // One kept key checks every request (its keyed state is reused).
+        let keyed = KeyedSecrets::new(SignatureMethod::HmacSha1, &cs, Some(&ts)).unwrap();
         for subset in 0u32..1 << names.len() {
             let (mut query, mut body) = (String::new(), String::new());
             for (i, name) in names.iter().enumerate() {
@@ -803,7 +870,38 @@ mod tests {
                 Verifier::new().verify(&parsed, key, 1_318_622_958, nonces),
                 Ok(())
             );
+            let nonces = MemoryNonceStore::new(600, 16);
+            let kept = VerifyKey::Keyed(&keyed);
+            assert_eq!(
+                Verifier::new().verify(&parsed, kept, 1_318_622_958, nonces),
+                Ok(())
+            );
         }
+    }
+
+    #[test]
+    fn kept_keys_refuse_other_methods_and_other_secrets() {
+        use crate::{ConsumerSecret, ProtocolParams, Signer, TokenCredentials, TokenSecret};
+        let (cs, ts) = (ConsumerSecret::new("cs"), TokenSecret::new("ts"));
+        let token = TokenCredentials::new("tok", ts.clone());
+        let signer = Signer::new(SignatureMethod::HmacSha256, "key", &cs, Some(&token)).unwrap();
+        let parts = RequestParts::new("GET", "https://a.example/r?x=1");
+        let header = signer
+            .authorization(&parts, &ProtocolParams::new(100, "n"))
+            .unwrap();
+        let signed = parts.with_authorization(&header);
+        let parsed = parse_request(&signed).unwrap();
+        let check = |keyed: &KeyedSecrets| {
+            let nonces = MemoryNonceStore::new(600, 16);
+            Verifier::new().verify(&parsed, VerifyKey::Keyed(keyed), 100, nonces)
+        };
+        let right = KeyedSecrets::new(SignatureMethod::HmacSha256, &cs, Some(&ts)).unwrap();
+        assert_eq!(check(&right), Ok(()));
+        let sha1 = KeyedSecrets::new(SignatureMethod::HmacSha1, &cs, Some(&ts)).unwrap();
+        assert_eq!(check(&sha1), Err(Error::UnsupportedSignatureMethod));
+        let no_token = KeyedSecrets::new(SignatureMethod::HmacSha256, &cs, None).unwrap();
+        assert_eq!(check(&no_token), Err(Error::BadSignature));
+        assert!(!alloc::format!("{right:?}").contains("cs"));
     }
 
     const BASE: &str = "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=s\
