@@ -253,20 +253,17 @@ enum SigText {
 }
 
 impl Signature {
-    /// Base64 of `digest`.
-    fn base64(digest: &[u8]) -> Self {
+    /// A signature of ASCII text (base64 of a digest or of an RSA signature).
+    fn from_ascii(text: &[u8]) -> Self {
         let mut buf = [0u8; 88];
-        match base64_into(digest, &mut buf) {
-            Some(len) => Self(SigText::Inline(buf, len)),
-            None => Self(SigText::Heap(Zeroizing::new(BASE64.encode(digest)))),
-        }
-    }
-
-    /// The signature text as bytes (ASCII).
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        match &self.0 {
-            SigText::Inline(buf, len) => buf.get(..*len).unwrap_or_default(),
-            SigText::Heap(s) => s.as_bytes(),
+        match buf.get_mut(..text.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(text);
+                Self(SigText::Inline(buf, text.len()))
+            }
+            None => Self(SigText::Heap(Zeroizing::new(
+                String::from_utf8_lossy(text).into_owned(),
+            ))),
         }
     }
 
@@ -418,23 +415,43 @@ impl Key {
 
     /// Signs the base string `base`, streamed into the MAC or digest.
     pub(crate) fn sign(&self, base: &BaseSource<'_>) -> Result<Signature, Error> {
+        match self {
+            Self::Plaintext(text) => Ok(Signature(SigText::Heap(text.clone()))),
+            _ => self.sign_with(base, Signature::from_ascii),
+        }
+    }
+
+    /// Signs `base` and hands the signature text to `then`: an HMAC
+    /// signature stays in this frame (it is never moved, only read).
+    pub(crate) fn sign_with<T>(
+        &self,
+        base: &BaseSource<'_>,
+        then: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, Error> {
         #[inline]
-        fn mac<C: BlockCore>(core: &C, base: &BaseSource<'_>) -> Signature {
+        fn mac<C: BlockCore, T>(
+            core: &C,
+            base: &BaseSource<'_>,
+            then: impl FnOnce(&[u8]) -> T,
+        ) -> T {
             let mut sink = Blocks::new(core.clone());
             base.put(&mut sink);
-            Signature::base64(sink.finish().as_ref())
+            let digest = sink.finish();
+            let mut buf = [0u8; 88];
+            let len = base64_into(digest.as_ref(), &mut buf).unwrap_or_default();
+            then(buf.get(..len).unwrap_or_default())
         }
         Ok(match self {
-            Self::HmacSha1(m) => mac(m, base),
-            Self::HmacSha256(m) => mac(m, base),
-            Self::HmacSha512(m) => mac(m, base),
-            Self::Plaintext(text) => Signature(SigText::Heap(text.clone())),
+            Self::HmacSha1(m) => mac(m, base, then),
+            Self::HmacSha256(m) => mac(m, base, then),
+            Self::HmacSha512(m) => mac(m, base, then),
+            Self::Plaintext(text) => then(text.as_bytes()),
             #[cfg(feature = "rsa")]
-            Self::RsaSha1(k) => rsa_sign(k, base)?,
+            Self::RsaSha1(k) => then(rsa_sign(k, base)?.as_bytes()),
             #[cfg(feature = "rsa")]
-            Self::RsaSha256(k) => rsa_sign(k, base)?,
+            Self::RsaSha256(k) => then(rsa_sign(k, base)?.as_bytes()),
             #[cfg(feature = "rsa")]
-            Self::RsaSha512(k) => rsa_sign(k, base)?,
+            Self::RsaSha512(k) => then(rsa_sign(k, base)?.as_bytes()),
         })
     }
 }
@@ -490,11 +507,12 @@ impl BaseSource<'_> {
     }
 }
 
+/// The base64 of an RSASSA-PKCS1-v1_5 signature of `base` (§3.4.3).
 #[cfg(feature = "rsa")]
 fn rsa_sign<D>(
     key: &rsa::pkcs1v15::SigningKey<D>,
     base: &BaseSource<'_>,
-) -> Result<Signature, Error>
+) -> Result<String, Error>
 where
     D: Digest + rsa::pkcs8::AssociatedOid + hmac::digest::Update,
 {
@@ -506,9 +524,7 @@ where
         .map_err(|_| Error::InvalidKey {
             what: "RSA signing failed",
         })?;
-    Ok(Signature(SigText::Heap(Zeroizing::new(
-        BASE64.encode(sig.to_bytes()),
-    ))))
+    Ok(BASE64.encode(sig.to_bytes()))
 }
 
 /// Collects a request's parameters (§3.4.1.3.1) and sorts them (§3.4.1.3.2).
@@ -1168,8 +1184,7 @@ impl Signer {
         place: impl FnOnce(&OauthPairs<'_>, &[u8]) -> T,
     ) -> Result<T, Error> {
         self.with_base(parts, params, |base, oauth| {
-            let sig = self.key.sign(base)?;
-            Ok(place(oauth, sig.as_bytes()))
+            self.key.sign_with(base, |sig| place(oauth, sig))
         })
     }
 
@@ -1568,6 +1583,10 @@ mod tests {
 
     #[test]
     fn digests_are_base64_as_rfc_4648_writes_them() {
+        let base64 = |raw: &[u8]| {
+            let mut buf = [0u8; 88];
+            base64_into(raw, &mut buf).map(|len| String::from_utf8(buf[..len].to_vec()).unwrap())
+        };
         // RFC 4648 §10's test vectors, then every length a digest can have.
         for (raw, want) in [
             (&b""[..], ""),
@@ -1578,16 +1597,17 @@ mod tests {
             (b"fooba", "Zm9vYmE="),
             (b"foobar", "Zm9vYmFy"),
         ] {
-            assert_eq!(Signature::base64(raw).as_str(), want);
+            assert_eq!(base64(raw).as_deref(), Some(want));
         }
         let bytes: Vec<u8> = (0..=255u8).rev().chain(0..=255).collect();
         for len in 0..=64 {
             for start in [0, 1, 100, 200, 300] {
                 let digest = &bytes[start..start + len];
-                assert_eq!(Signature::base64(digest).as_str(), BASE64.encode(digest));
+                assert_eq!(base64(digest), Some(BASE64.encode(digest)));
             }
         }
-        assert_eq!(Signature::base64(&[7; 65]).as_str(), BASE64.encode([7; 65]));
+        // Longer than any digest: refused, not cut short.
+        assert_eq!(base64(&[7; 67]), None);
     }
     use crate::verify::{MemoryNonceStore, Verifier, VerifyKey, parse_request};
 

@@ -753,15 +753,21 @@ impl Verifier {
                     consumer_secret.secret(),
                     token_secret.map_or("", TokenSecret::secret),
                 )?;
-                let expected = request.with_base(|base| key.sign(base))?;
-                same_signature(expected.as_bytes(), request.signature.as_bytes())
+                let sent = request.signature.as_bytes();
+                request.with_base(|base| {
+                    key.sign_with(base, |expected| same_signature(expected, sent))
+                })?
             }
             VerifyKey::Keyed(keyed) => {
                 if keyed.method != method {
                     return Err(Error::UnsupportedSignatureMethod);
                 }
-                let expected = request.with_base(|base| keyed.key.sign(base))?;
-                same_signature(expected.as_bytes(), request.signature.as_bytes())
+                let sent = request.signature.as_bytes();
+                request.with_base(|base| {
+                    keyed
+                        .key
+                        .sign_with(base, |expected| same_signature(expected, sent))
+                })?
             }
             #[cfg(feature = "rsa")]
             VerifyKey::Rsa(public) => rsa_verify(method, public, request)?,
