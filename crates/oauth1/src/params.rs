@@ -516,6 +516,22 @@ pub(crate) fn cmp_encoded(a: &[u8], b: &[u8]) -> Ordering {
     }
 }
 
+/// `oauth_` as [`prefix`] reads it.
+const OAUTH_PREFIX: u64 = u64::from_be_bytes(*b"oauth_\0\0");
+
+/// Whether an encoded name sorts before every `oauth_*` name; by its
+/// [`prefix`] alone (an encoded name holds no zero byte).
+#[inline]
+pub(crate) fn sorts_before_oauth(name: &[u8]) -> bool {
+    prefix(name) < OAUTH_PREFIX
+}
+
+/// Whether an encoded name starts with `oauth_`; by its [`prefix`] alone.
+#[inline]
+pub(crate) fn is_oauth_name(name: &[u8]) -> bool {
+    prefix(name) & !0xFFFF == OAUTH_PREFIX
+}
+
 /// The first eight bytes of `name`, zero-padded, as a big-endian number.
 #[inline]
 fn prefix(name: &[u8]) -> u64 {
@@ -1304,6 +1320,40 @@ mod tests {
             let mut padded = [0u8; 8];
             padded[..name.len()].copy_from_slice(name);
             assert_eq!(prefix(name), u64::from_be_bytes(padded), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn oauth_name_tests_by_prefix_agree_with_byte_comparison() {
+        // Every name of up to seven bytes over letters around `oauth_`'s and
+        // the encoded text's other bytes, and longer names sharing its start.
+        let alphabet = b"%-.0_anotuz~";
+        let mut names: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=4 {
+            let mut n = vec![0usize; len];
+            loop {
+                names.push(n.iter().map(|&i| alphabet[i]).collect());
+                let Some(i) = n.iter().rposition(|&d| d + 1 < alphabet.len()) else {
+                    break;
+                };
+                n[i] += 1;
+                n[i + 1..].fill(0);
+            }
+        }
+        for stem in [&b"oaut"[..], b"oauth", b"oauth_", b"oauth_x"] {
+            for &b in alphabet {
+                for tail in [&b""[..], b"%2A", b"abcdefgh"] {
+                    names.push([stem, &[b][..], tail].concat());
+                }
+            }
+        }
+        for name in &names {
+            assert_eq!(
+                sorts_before_oauth(name),
+                name.as_slice() < b"oauth_".as_slice(),
+                "{name:?}"
+            );
+            assert_eq!(is_oauth_name(name), name.starts_with(b"oauth_"), "{name:?}");
         }
     }
 

@@ -19,7 +19,8 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::encoding::{all_unreserved, encoded_len, put_encoded};
 use crate::params::{
     HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
-    is_oauth_scheme, put_encoded_pair, put_normalized, put_reencoded, resolve,
+    is_oauth_name, is_oauth_scheme, put_encoded_pair, put_normalized, put_reencoded, resolve,
+    sorts_before_oauth,
 };
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
@@ -509,10 +510,7 @@ impl BaseSource<'_> {
 
 /// The base64 of an RSASSA-PKCS1-v1_5 signature of `base` (§3.4.3).
 #[cfg(feature = "rsa")]
-fn rsa_sign<D>(
-    key: &rsa::pkcs1v15::SigningKey<D>,
-    base: &BaseSource<'_>,
-) -> Result<String, Error>
+fn rsa_sign<D>(key: &rsa::pkcs1v15::SigningKey<D>, base: &BaseSource<'_>) -> Result<String, Error>
 where
     D: Digest + rsa::pkcs8::AssociatedOid + hmac::digest::Update,
 {
@@ -594,12 +592,11 @@ pub(crate) fn put_base_string(
     };
     // Most requests have no `oauth_*` parameter of their own: theirs sort
     // wholly before or wholly after the protocol parameters.
-    let at =
-        list.partition_point(|p| cmp_encoded(resolve(p.name, owned), b"oauth_") == Ordering::Less);
+    let at = list.partition_point(|p| sorts_before_oauth(resolve(p.name, owned)));
     let (head, tail) = list.split_at(at);
     if tail
         .first()
-        .is_none_or(|p| !resolve(p.name, owned).starts_with(b"oauth_"))
+        .is_none_or(|p| !is_oauth_name(resolve(p.name, owned)))
     {
         put_normalized(head, owned, true, sink);
         for (i, pair) in oauth.iter().enumerate() {
@@ -689,6 +686,8 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
 pub(crate) struct OauthName {
     /// The name.
     pub(crate) name: &'static str,
+    /// Its place in name order among the protocol names ([`PROTOCOL`]'s index).
+    pub(crate) order: u8,
     /// `%26name%3D`: the pair's start in a base string, after another pair.
     base: &'static str,
     /// `, name="`: the pair's start in an `Authorization` header, after another pair.
@@ -697,26 +696,29 @@ pub(crate) struct OauthName {
     form: &'static str,
 }
 
+/// Defines the protocol names, given in name order (each `order` counts up from 0).
 macro_rules! oauth_names {
-    ($($id:ident = $name:literal),* $(,)?) => {$(
-        const $id: OauthName = OauthName {
+    ($($id:ident = $name:literal),* $(,)?) => { oauth_names!(@ 0; $($id = $name,)*); };
+    (@ $order:expr; $id:ident = $name:literal, $($rest:tt)*) => {
+        pub(crate) const $id: OauthName = OauthName {
             name: $name,
+            order: $order,
             base: concat!("%26", $name, "%3D"),
             header: concat!(", ", $name, "=\""),
             form: concat!("&", $name, "="),
         };
-    )*};
+        oauth_names!(@ $order + 1; $($rest)*);
+    };
+    (@ $order:expr;) => {};
 }
 
 /// A protocol name's `piece`, without its leading `separator` when the pair
-/// comes `first`.
+/// comes `first` (every piece starts with its separator: only its length is
+/// needed, no comparison).
+#[inline]
 fn lead(piece: &'static str, separator: &str, first: bool) -> &'static [u8] {
-    let piece = if first {
-        piece.strip_prefix(separator).unwrap_or(piece)
-    } else {
-        piece
-    };
-    piece.as_bytes()
+    let skip = if first { separator.len() } else { 0 };
+    piece.as_bytes().get(skip..).unwrap_or_default()
 }
 
 /// The protocol parameters' names in name order (the order of
@@ -1361,7 +1363,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
         first = false;
     };
     let pairs = oauth.as_slice();
-    let at = pairs.partition_point(|p| p.spec.name < SIGNATURE.name);
+    let at = pairs.partition_point(|p| p.spec.order < SIGNATURE.order);
     let (before, after) = pairs.split_at(at);
     for pair in before {
         start(sink, pair.spec);
@@ -1579,6 +1581,14 @@ mod tests {
             .unwrap();
             assert_eq!(merged, together, "{url}");
         }
+    }
+
+    #[test]
+    fn protocol_names_are_listed_in_name_order_with_their_places() {
+        for (i, spec) in PROTOCOL.iter().enumerate() {
+            assert_eq!(usize::from(spec.order), i, "{}", spec.name);
+        }
+        assert!(PROTOCOL.windows(2).all(|w| w[0].name < w[1].name));
     }
 
     #[test]

@@ -14,7 +14,9 @@ use crate::params::{
     HeaderParams, ParamList, Text, check_count, is_form, is_oauth_scheme, resolve, static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
-use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, ampersands, body_hash};
+use crate::sign::{
+    BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, ampersands, body_hash,
+};
 use crate::uri::Url;
 use crate::{Error, SignatureMethod};
 
@@ -211,7 +213,7 @@ fn decoded<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Decoded<'a>, Error> {
 }
 
 /// The slot of `oauth_signature`.
-const SIGNATURE_SLOT: usize = 4;
+const SIGNATURE_SLOT: usize = SIGNATURE.order as usize;
 
 /// Where a protocol parameter goes among [`parse_request`]'s slots (in
 /// name order), by its name.
