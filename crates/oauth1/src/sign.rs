@@ -25,7 +25,7 @@ use crate::params::{
 use crate::secrets::{ConsumerSecret, TokenCredentials};
 #[cfg(feature = "rsa")]
 use crate::sink::Hashing;
-use crate::sink::{BlockCore, Blocks, Counter, Sink, copy_small};
+use crate::sink::{BlockCore, Blocks, Counter, Sink, SliceSink};
 use crate::uri::{Url, format_u64};
 use crate::{Error, SignatureMethod};
 
@@ -360,7 +360,7 @@ impl Key {
     ) -> Result<Self, Error> {
         let text: &[u8] = match stack.get_mut(..len) {
             Some(buf) if method != SignatureMethod::Plaintext => {
-                let mut out = SliceSink { buf, len: 0 };
+                let mut out = SliceSink::new(buf);
                 put_encoded(cs, &mut out);
                 out.put(b"&");
                 put_encoded(ts, &mut out);
@@ -454,23 +454,6 @@ impl Key {
             #[cfg(feature = "rsa")]
             Self::RsaSha512(k) => then(rsa_sign(k, base)?.as_bytes()),
         })
-    }
-}
-
-/// Writes into a slice that was sized for what is written.
-struct SliceSink<'b> {
-    buf: &'b mut [u8],
-    len: usize,
-}
-
-impl Sink for SliceSink<'_> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        if let Some(slot) = self.buf.get_mut(self.len..end) {
-            copy_small(slot, bytes);
-            self.len = end;
-        }
     }
 }
 
@@ -1333,7 +1316,7 @@ fn header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8]) -> String {
     let mut stack = [0u8; 512];
     let bytes = match stack.get_mut(..len) {
         Some(buf) => {
-            let mut out = SliceSink { buf, len: 0 };
+            let mut out = SliceSink::new(buf);
             put_header(realm, oauth, sig, &mut out);
             out.buf.to_vec()
         }

@@ -235,6 +235,36 @@ impl<H: Update> Sink for Hashing<H> {
     }
 }
 
+/// Writes into a slice that was sized for what is written (what would not
+/// fit is dropped).
+pub(crate) struct SliceSink<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) len: usize,
+}
+
+impl<'b> SliceSink<'b> {
+    /// Writes into `buf` from its start.
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
+        Self { buf, len: 0 }
+    }
+
+    /// What was written.
+    pub(crate) fn written(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(slot) = self.buf.get_mut(self.len..end) {
+            copy_small(slot, bytes);
+            self.len = end;
+        }
+    }
+}
+
 /// Copies `from` into `to`, which has the same length.
 ///
 /// The base string arrives in pieces of a few bytes (`%3D`, a name, a

@@ -9,7 +9,7 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::encoding::{decode_each, decode_text};
+use crate::encoding::{decode_text, put_decoded};
 use crate::params::{
     HeaderParams, ParamList, Text, check_count, is_form, is_oauth_scheme, resolve, static_name,
 };
@@ -17,6 +17,7 @@ use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{
     BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, ampersands, body_hash,
 };
+use crate::sink::SliceSink;
 use crate::uri::Url;
 use crate::{Error, SignatureMethod};
 
@@ -197,18 +198,15 @@ fn decoded<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Decoded<'a>, Error> {
         return Ok(Decoded::Heap(text(slot, owned)?.into_owned()));
     }
     // Decoding never lengthens: every byte fits.
-    let mut len = 0;
-    decode_each(encoded, false, |b| {
-        if let Some(out) = buf.get_mut(len) {
-            *out = b;
-            len += 1;
-        }
-    })?;
-    if core::str::from_utf8(buf.get(..len).unwrap_or_default()).is_err() {
+    let mut out = SliceSink::new(&mut buf);
+    put_decoded(encoded, false, &mut out)?;
+    let decoded = out.written();
+    if !decoded.is_ascii() && core::str::from_utf8(decoded).is_err() {
         return Err(Error::Malformed {
             what: "parameter (not UTF-8)",
         });
     }
+    let len = out.len;
     Ok(Decoded::Inline(buf, len))
 }
 
