@@ -292,6 +292,7 @@ impl fmt::Debug for Signature {
 
 /// The base64 (RFC 4648 §4, padded) of a digest of at most 64 bytes,
 /// written into `out`; its length, or `None` for a longer digest.
+#[inline]
 fn base64_into(digest: &[u8], out: &mut [u8; 88]) -> Option<usize> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let len = digest.len().div_ceil(3) * 4;
