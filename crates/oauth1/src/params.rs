@@ -200,24 +200,21 @@ impl<'a, 's> ParamList<'a, 's> {
                 self.len += 1;
                 return;
             }
-        } else if self.spill.len() < self.spill.capacity() {
-            self.spill.push(param);
-            return;
-        }
-        self.push_spilling(param);
-    }
-
-    /// [`Self::push`] once the slots are full.
-    #[cold]
-    #[inline(never)]
-    fn push_spilling(&mut self, param: Param<'a>) {
-        if !self.spilled {
-            self.spill.reserve(self.len * 2 + 4);
-            self.spill
-                .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
-            self.spilled = true;
+            self.spill_slots();
         }
         self.spill.push(param);
+    }
+
+    /// Moves the list from its full slots to the heap. (It takes no
+    /// parameter: one passed by value would be built in memory on every
+    /// push and copied from there, a load that waits for the stores.)
+    #[cold]
+    #[inline(never)]
+    fn spill_slots(&mut self) {
+        self.spill.reserve(self.len * 2 + 4);
+        self.spill
+            .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
+        self.spilled = true;
     }
 
     /// Adds a parameter from raw (unencoded) text.
@@ -343,29 +340,33 @@ impl<'a, 's> ParamList<'a, 's> {
                 let i = base + (mask.trailing_zeros() / 8) as usize;
                 mask &= mask - 1;
                 let shift = if eq == usize::MAX { 0 } else { 2 };
-                match raw.get(i).copied().unwrap_or_default() {
-                    b'&' => {
-                        if flags == 0 && eq < i {
-                            // `name=value`, both in their §3.6 form: the usual pair.
-                            let name =
-                                Text::plain_in(raw.get(start..).unwrap_or_default(), eq - start);
-                            let value =
-                                Text::plain_in(raw.get(eq + 1..).unwrap_or_default(), i - eq - 1);
-                            self.push(Param { name, value });
-                        } else {
-                            self.add_pair(raw, start, eq, i, flags)?;
-                        }
-                        (start, eq, flags) = (i + 1, usize::MAX, 0);
+                // An `if` chain, not a `match`: a jump table's indirect jump
+                // predicts the alternating `=` and `&` worse.
+                let b = raw.get(i).copied().unwrap_or_default();
+                if b == b'&' {
+                    if flags == 0 && eq < i {
+                        // `name=value`, both in their §3.6 form: the usual pair.
+                        let name = Text::plain_in(raw.get(start..).unwrap_or_default(), eq - start);
+                        let value =
+                            Text::plain_in(raw.get(eq + 1..).unwrap_or_default(), i - eq - 1);
+                        self.push(Param { name, value });
+                    } else {
+                        self.add_pair(raw, start, eq, i, flags)?;
                     }
-                    b'=' if shift == 0 => eq = i,
-                    b'#' if QUERY => return self.add_pair(raw, start, eq, i, flags),
-                    b'%' => match escape_at(raw, i) {
+                    (start, eq, flags) = (i + 1, usize::MAX, 0);
+                } else if b == b'=' && shift == 0 {
+                    eq = i;
+                } else if b == b'%' {
+                    match escape_at(raw, i) {
                         // The two hex digits are unreserved: no mask bit to skip.
                         Some(true) => flags |= ESCAPED << shift,
                         Some(false) => flags |= REDO << shift,
                         None => return Err(MALFORMED_ESCAPE),
-                    },
-                    _ => flags |= REDO << shift,
+                    }
+                } else if QUERY && b == b'#' {
+                    return self.add_pair(raw, start, eq, i, flags);
+                } else {
+                    flags |= REDO << shift;
                 }
             }
             base += 8;
