@@ -334,7 +334,11 @@ impl<'a, 's> ParamList<'a, 's> {
         let mut flags = 0u8;
         let mut base = 0;
         while base < raw.len() {
-            let mut mask = specials(word_at(raw, base));
+            let word = match raw.get(base..).and_then(<[u8]>::first_chunk::<8>) {
+                Some(word) => u64::from_le_bytes(*word),
+                None => last_word_at(raw, base),
+            };
+            let mut mask = specials(word);
             while mask != 0 {
                 // A set bit is the high bit of one of the word's eight bytes.
                 let i = base + (mask.trailing_zeros() / 8) as usize;
@@ -425,6 +429,13 @@ impl<'a, 's> ParamList<'a, 's> {
     pub(crate) fn put_normalized(&self, twice: bool, sink: &mut impl Sink) {
         put_normalized(self.as_slice(), &self.owned, twice, sink);
     }
+}
+
+/// [`word_at`] for the last few bytes of a form: once per form, kept out of
+/// the loop that reads its words (whose registers it would crowd).
+#[inline(never)]
+fn last_word_at(raw: &[u8], at: usize) -> u64 {
+    word_at(raw, at)
 }
 
 /// [`ParamList::add_form`]'s flags for a name or value: it has an escape.
