@@ -160,6 +160,10 @@ pub(crate) struct ParamList<'a, 's> {
     len: usize,
     /// Whether the parameters are in `spill` (the slots were full, or none).
     spilled: bool,
+    /// Whether a full list drops what comes next (and says so in
+    /// `overflowed`) instead of moving to the heap.
+    fixed: bool,
+    overflowed: bool,
     spill: Vec<Param<'a>>,
     /// The encodings of names and values the request did not have in their
     /// §3.6 form (owned [`Text`]s).
@@ -173,6 +177,8 @@ impl<'a> ParamList<'a, 'a> {
             inline: &mut [],
             len: 0,
             spilled: true,
+            fixed: false,
+            overflowed: false,
             spill: Vec::with_capacity(capacity),
             owned: Vec::new(),
         }
@@ -187,9 +193,26 @@ impl<'a, 's> ParamList<'a, 's> {
             inline: slots,
             len: 0,
             spilled: false,
+            fixed: false,
+            overflowed: false,
             spill: Vec::new(),
             owned: Vec::new(),
         }
+    }
+
+    /// [`Self::on`], but a list that outgrows `slots` never moves to the
+    /// heap: it keeps the first parameters and reports [`Self::overflowed`],
+    /// so that the caller can read the request again into more slots.
+    pub(crate) fn on_fixed(slots: &'s mut [Param<'a>]) -> Self {
+        Self {
+            fixed: true,
+            ..Self::on(slots)
+        }
+    }
+
+    /// Whether a list made by [`Self::on_fixed`] had more parameters than slots.
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflowed
     }
 
     #[inline]
@@ -200,7 +223,9 @@ impl<'a, 's> ParamList<'a, 's> {
                 self.len += 1;
                 return;
             }
-            self.spill_slots();
+            if !self.spill_slots() {
+                return;
+            }
         }
         self.spill.push(param);
     }
@@ -208,13 +233,20 @@ impl<'a, 's> ParamList<'a, 's> {
     /// Moves the list from its full slots to the heap. (It takes no
     /// parameter: one passed by value would be built in memory on every
     /// push and copied from there, a load that waits for the stores.)
+    /// A fixed list only notes that it overflowed (and the parameter is
+    /// dropped): `false`.
     #[cold]
     #[inline(never)]
-    fn spill_slots(&mut self) {
+    fn spill_slots(&mut self) -> bool {
+        if self.fixed {
+            self.overflowed = true;
+            return false;
+        }
         self.spill.reserve(self.len * 2 + 4);
         self.spill
             .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
         self.spilled = true;
+        true
     }
 
     /// Adds a parameter from raw (unencoded) text.

@@ -1002,26 +1002,23 @@ impl Signer {
         let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
         let mut oauth = OauthPairs::new();
         self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf, &mut oauth)?;
-        // How many parameters the request can hold: counted in the query
-        // and a form body, unless they are long enough to hold more than
-        // the largest stack tier could anyway (then that tier is taken
-        // without counting, and a list that outgrows it moves to the heap).
+        // The stack tier to read the parameters into, by the request's
+        // length; a tier that turns out too small hands the request to the
+        // next one, which reads it again (counting the `&`s up front cost
+        // more than the rare second reading). The largest tier moves to the
+        // heap when it is full.
         let body = if is_form(parts.content_type) {
             parts.body
         } else {
             &[]
         };
-        let bound = if parts.url.len() + body.len() > COUNT_MAX {
-            LARGE
+        let len = parts.url.len() + body.len();
+        if len <= SMALL_REQUEST {
+            sorted_then::<SMALL, INLINE, T>(parts, &oauth, then)
+        } else if len <= LARGE_REQUEST {
+            sorted_then::<INLINE, LARGE, T>(parts, &oauth, then)
         } else {
-            ampersands(parts.url.as_bytes()) + ampersands(body) + 2
-        };
-        if bound <= SMALL {
-            sorted_then::<SMALL, T>(parts, &oauth, then)
-        } else if bound > INLINE && bound <= LARGE {
-            sorted_then::<LARGE, T>(parts, &oauth, then)
-        } else {
-            sorted_then::<INLINE, T>(parts, &oauth, then)
+            sorted_then::<LARGE, LARGE, T>(parts, &oauth, then)
         }
     }
 
@@ -1228,9 +1225,13 @@ impl Signer {
     }
 }
 
-/// Requests with more bytes of query and body than this sign with the
-/// largest stack tier of parameters without counting them first.
-const COUNT_MAX: usize = 2048;
+/// Requests with at most this many bytes of URL and form body start in the
+/// smallest stack tier of parameters.
+const SMALL_REQUEST: usize = 256;
+
+/// Requests with more bytes of URL and form body than this start in the
+/// largest stack tier of parameters.
+const LARGE_REQUEST: usize = 2048;
 
 /// How many `&`s `bytes` holds, counted eight bytes at a time.
 pub(crate) fn ampersands(bytes: &[u8]) -> usize {
@@ -1251,15 +1252,24 @@ pub(crate) fn ampersands(bytes: &[u8]) -> usize {
     count + chunks.remainder().iter().filter(|&&b| b == b'&').count()
 }
 
-/// [`Signer::with_base`] with a list of `N` stack slots.
-fn sorted_then<const N: usize, T>(
+/// [`Signer::with_base`] with a list of `N` stack slots; a request with
+/// more parameters is read again into `NEXT` slots (the largest tier, where
+/// `NEXT == N`, moves to the heap instead).
+fn sorted_then<const N: usize, const NEXT: usize, T>(
     parts: &RequestParts<'_>,
     oauth: &OauthPairs<'_>,
     then: impl FnOnce(&BaseSource<'_>, &OauthPairs<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let mut slots = [Param::EMPTY; N];
-    let mut list = ParamList::on(&mut slots);
+    let mut list = if NEXT > N {
+        ParamList::on_fixed(&mut slots)
+    } else {
+        ParamList::on(&mut slots)
+    };
     let url = collect(parts, false, &mut list)?;
+    if list.overflowed() {
+        return sorted_then::<NEXT, LARGE, T>(parts, oauth, then);
+    }
     list.sort();
     let base = BaseSource::Parts {
         method: parts.method,
