@@ -1233,25 +1233,6 @@ const SMALL_REQUEST: usize = 256;
 /// largest stack tier of parameters.
 const LARGE_REQUEST: usize = 2048;
 
-/// How many `&`s `bytes` holds, counted eight bytes at a time.
-pub(crate) fn ampersands(bytes: &[u8]) -> usize {
-    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
-    const AMPS: u64 = u64::from_ne_bytes([b'&'; 8]);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut count = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_ne_bytes(word) ^ AMPS;
-        // The high bit of each byte of `nonzero` says whether that byte of
-        // `x` is not zero (no carry crosses a byte: 0x7F + 0x7F < 0x100).
-        let nonzero = ((x & LOW7) + LOW7) | x;
-        // At most 8 per word, so the cast is exact.
-        count += (!nonzero & !LOW7).count_ones() as usize;
-    }
-    count + chunks.remainder().iter().filter(|&&b| b == b'&').count()
-}
-
 /// [`Signer::with_base`] with a list of `N` stack slots; a request with
 /// more parameters is read again into `NEXT` slots (the largest tier, where
 /// `NEXT == N`, moves to the heap instead).
@@ -1614,21 +1595,6 @@ mod tests {
         assert_eq!(base64(&[7; 67]), None);
     }
     use crate::verify::{MemoryNonceStore, Verifier, VerifyKey, parse_request};
-
-    #[test]
-    fn ampersands_are_counted_word_by_word_and_in_the_tail() {
-        for text in [
-            &b""[..],
-            b"&",
-            b"a=1&b=2",
-            b"&&&&&&&&&",
-            b"abcdefgh&ijklmnop&",
-            b"\x80&\xff&&\x26\xa6",
-        ] {
-            let want = text.iter().filter(|&&b| b == b'&').count();
-            assert_eq!(ampersands(text), want, "{text:?}");
-        }
-    }
 
     /// RFC 5849 §3.4.1.1's request.
     const RFC_AUTH: &str = "OAuth realm=\"Example\", oauth_consumer_key=\"9djdj82h48djs9d2\", \
