@@ -674,7 +674,8 @@ pub(crate) struct OauthName {
     pub(crate) order: u8,
     /// `%26name%3D`: the pair's start in a base string, after another pair.
     base: &'static str,
-    /// `, name="`: the pair's start in an `Authorization` header, after another pair.
+    /// `", name="`: the pair's start in an `Authorization` header, after
+    /// another pair (whose value the quote closes).
     header: &'static str,
     /// `&name=`: the pair's start in a form or query, after another pair.
     form: &'static str,
@@ -688,7 +689,7 @@ macro_rules! oauth_names {
             name: $name,
             order: $order,
             base: concat!("%26", $name, "%3D"),
-            header: concat!(", ", $name, "=\""),
+            header: concat!("\", ", $name, "=\""),
             form: concat!("&", $name, "="),
         };
         oauth_names!(@ $order + 1; $($rest)*);
@@ -1297,13 +1298,15 @@ fn check_realm(realm: Option<&str>) -> Result<(), Error> {
 /// when it is short (as it nearly always is), then copied into a string of
 /// exactly its length.
 fn header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8]) -> String {
-    // Every item but the first starts with `, `.
-    let mut len = "OAuth ".len() + SIGNATURE.header.len() + encoded_len(sig) + 1 - ", ".len();
-    if let Some(realm) = realm {
-        len += r#"realm="", "#.len() + realm.len();
+    // Every pair starts with `", name="` (the quote closes the item before
+    // it), but the first, which drops its `", `; the last quote ends the value.
+    let mut len = "OAuth ".len() + SIGNATURE.header.len() + encoded_len(sig) + "\"".len();
+    match realm {
+        Some(realm) => len += r#"realm=""#.len() + realm.len(),
+        None => len -= "\", ".len(),
     }
     for pair in oauth.as_slice() {
-        len += pair.spec.header.len() + pair.value.len() + 1;
+        len += pair.spec.header.len() + pair.value.len();
     }
     let mut stack = [0u8; 512];
     let bytes = match stack.get_mut(..len) {
@@ -1330,11 +1333,11 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
     if let Some(realm) = realm {
         sink.put(b"realm=\"");
         sink.put(realm.as_bytes());
-        sink.put(b"\"");
         first = false;
     }
+    // Each piece `", name="` closes the value before it.
     let mut start = |sink: &mut _, spec: &OauthName| {
-        Sink::put(sink, lead(spec.header, ", ", first));
+        Sink::put(sink, lead(spec.header, "\", ", first));
         first = false;
     };
     let pairs = oauth.as_slice();
@@ -1343,16 +1346,14 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
     for pair in before {
         start(sink, pair.spec);
         sink.put(&pair.value);
-        sink.put(b"\"");
     }
     start(sink, &SIGNATURE);
     put_encoded(sig, sink);
-    sink.put(b"\"");
     for pair in after {
         start(sink, pair.spec);
         sink.put(&pair.value);
-        sink.put(b"\"");
     }
+    sink.put(b"\"");
 }
 
 fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &[u8], sink: &mut impl Sink) {
