@@ -509,11 +509,11 @@ where
     Ok(BASE64.encode(sig.to_bytes()))
 }
 
-/// Collects a request's parameters (§3.4.1.3.1) and sorts them (§3.4.1.3.2).
+/// Collects a request's parameters (§3.4.1.3.1), to be sorted and written by
+/// [`put_base_string`] (which leaves out `oauth_signature`).
 ///
 /// `header_params` says whether the `OAuth` parameters of `parts.authorization`
-/// count (they do for an already-signed request; `realm` and
-/// `oauth_signature` never do).
+/// count (they do for an already-signed request; `realm` never does).
 pub(crate) fn collect<'a>(
     parts: &RequestParts<'a>,
     header_params: bool,
@@ -537,16 +537,14 @@ pub(crate) fn collect<'a>(
     if is_form(parts.content_type) {
         list.add_form(parts.body)?;
     }
-    // §3.4.1.3.1: `oauth_signature` is never signed, wherever it is found.
-    let unsigned = |name: &[u8]| name == b"oauth_signature";
-    if list.as_slice().iter().any(|p| unsigned(list.bytes(p.name))) {
-        list.retain(|name| !unsigned(name));
-    }
     Ok(url)
 }
 
 /// Writes the signature base string (§3.4.1.1) of a sorted list, with the
-/// (sorted) protocol pairs `oauth` merged in.
+/// (sorted) protocol pairs `oauth` merged in. A pair of the list named
+/// `oauth_signature` is left out (never signed, §3.4.1.3.1): only a list
+/// with `oauth_*` names of its own can hold one, and those are written one
+/// by one, looked at anyway.
 pub(crate) fn put_base_string(
     method: &str,
     url: &Url<'_>,
@@ -571,8 +569,13 @@ pub(crate) fn put_base_string(
     sink.put(b"&");
     url.put_base_uri_encoded(sink);
     sink.put(b"&");
+    let signed = |p: &&Param<'_>| resolve(p.name, owned) != SIGNATURE.name.as_bytes();
     let Some((first, _)) = oauth.split_first() else {
-        return put_normalized(list, owned, true, sink);
+        // The list has the protocol parameters (an already-signed request).
+        for (i, p) in list.iter().filter(signed).enumerate() {
+            put_encoded_pair(p, owned, i > 0, sink);
+        }
+        return;
     };
     // Most requests have no `oauth_*` parameter of their own: theirs sort
     // wholly before or wholly after the protocol parameters.
@@ -597,21 +600,26 @@ pub(crate) fn put_base_string(
         cmp_pair(resolve(p.name, owned), resolve(p.value, owned), first) == Ordering::Less
     });
     let (head, mut rest) = list.split_at(before);
-    put_normalized(head, owned, true, sink);
-    let mut first_written = head.is_empty();
+    let mut first_written = true;
+    for p in head.iter().filter(signed) {
+        put_encoded_pair(p, owned, !first_written, sink);
+        first_written = false;
+    }
     for pair in oauth {
         while let Some((p, tail)) = rest.split_first() {
             let (name, value) = (resolve(p.name, owned), resolve(p.value, owned));
             if cmp_pair(name, value, pair) != Ordering::Less {
                 break;
             }
-            put_encoded_pair(p, owned, true, sink);
+            if signed(&p) {
+                put_encoded_pair(p, owned, true, sink);
+            }
             rest = tail;
         }
         pair.put_base(first_written, sink);
         first_written = false;
     }
-    for p in rest {
+    for p in rest.iter().filter(signed) {
         put_encoded_pair(p, owned, true, sink);
     }
 }
@@ -1557,6 +1565,35 @@ mod tests {
             .unwrap();
             assert_eq!(merged, together, "{url}");
         }
+    }
+
+    #[test]
+    fn oauth_signature_is_never_signed_and_its_neighbours_are() {
+        // §3.4.1.3.1, wherever it is and however often; the names that sort
+        // right before and after it stay.
+        let url = "http://e.x/p?b=2&oauth_signature=x&a=1&oauth_signatur=3\
+                   &oauth_signature=y&oauth_signaturez=4";
+        let parts = RequestParts::new("GET", url)
+            .with_body(Some(FORM_CONTENT_TYPE), b"oauth_signature=z&c=5");
+        assert_eq!(
+            base_string(&parts, &[("oauth_signature", "w")]).unwrap(),
+            "GET&http%3A%2F%2Fe.x%2Fp&a%3D1%26b%3D2%26c%3D5\
+             %26oauth_signatur%3D3%26oauth_signaturez%3D4"
+        );
+        // A signer drops them too, and merges its own pairs around the rest.
+        let signer = Signer::new(
+            SignatureMethod::HmacSha1,
+            "k",
+            &ConsumerSecret::new("s"),
+            None,
+        );
+        let params = ProtocolParams::new(1, "n");
+        assert_eq!(
+            signer.unwrap().base_string(&parts, &params).unwrap(),
+            "GET&http%3A%2F%2Fe.x%2Fp&a%3D1%26b%3D2%26c%3D5\
+             %26oauth_consumer_key%3Dk%26oauth_nonce%3Dn%26oauth_signatur%3D3\
+             %26oauth_signature_method%3DHMAC-SHA1%26oauth_signaturez%3D4%26oauth_timestamp%3D1"
+        );
     }
 
     #[test]
