@@ -659,16 +659,18 @@ fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
         }
         let digit = |k: u64| usize::from((k >> shift) as u8);
         let mut at = [0u32; 256];
-        let (mut low, mut high) = (255, 0);
         for &k in from.iter() {
-            let d = digit(k);
-            at[d] += 1;
-            (low, high) = (low.min(d), high.max(d));
+            at[digit(k)] += 1;
         }
-        // Offsets only where digits occur (names use few byte values).
+        // Offsets up to the highest digit that occurs, where every key is
+        // counted (names use low byte values; cheaper than tracking the
+        // range while counting).
         let mut sum = 0;
-        for slot in at.get_mut(low..=high).unwrap_or_default() {
+        for slot in &mut at {
             (*slot, sum) = (sum, sum + *slot);
+            if sum as usize == n {
+                break;
+            }
         }
         for &k in from.iter() {
             let slot = &mut at[digit(k)];
@@ -1463,10 +1465,22 @@ mod tests {
             b"abcdefghi",
             b"%20x",
         ];
-        for n in [0, 1, 2, 7, 31, 32, 33, 200, 256, 300] {
+        // Then numbered names (a radix pass per digit) and names of any
+        // unreserved bytes, in both orders of the two kinds.
+        let unreserved = b"-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~";
+        for (n, kind) in [0, 1, 2, 7, 31, 32, 33, 200, 256, 300]
+            .into_iter()
+            .flat_map(|n| [(n, 0), (n, 1), (n, 2)])
+        {
             let owned: Vec<(Vec<u8>, Vec<u8>)> = (0..n)
                 .map(|_| {
-                    let name = stems[next() as usize % stems.len()].to_vec();
+                    let name = match kind {
+                        0 => stems[next() as usize % stems.len()].to_vec(),
+                        1 => alloc::format!("field{:03}", next() % 1000).into_bytes(),
+                        _ => (0..1 + next() % 12)
+                            .map(|_| unreserved[next() as usize % unreserved.len()])
+                            .collect(),
+                    };
                     let value = alloc::format!("{}", next() % 5).into_bytes();
                     (name, value)
                 })
@@ -1491,7 +1505,7 @@ mod tests {
                     })
                     .collect()
             };
-            assert_eq!(texts(&params), texts(&want), "{n}");
+            assert_eq!(texts(&params), texts(&want), "{n} {kind}");
         }
     }
 
