@@ -1302,32 +1302,21 @@ fn check_realm(realm: Option<&str>) -> Result<(), Error> {
     }
 }
 
-/// The `Authorization` header value (§3.5.1), written once: on the stack
-/// when it is short (as it nearly always is), then copied into a string of
-/// exactly its length.
+/// The `Authorization` header value (§3.5.1), written once on the stack
+/// when it fits (as it nearly always does), then copied into a string of
+/// exactly its length; a longer one is counted first, then written.
 fn header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8]) -> String {
-    // Every pair starts with `", name="` (the quote closes the item before
-    // it), but the first, which drops its `", `; the last quote ends the value.
-    let mut len = "OAuth ".len() + SIGNATURE.header.len() + encoded_len(sig) + "\"".len();
-    match realm {
-        Some(realm) => len += r#"realm=""#.len() + realm.len(),
-        None => len -= "\", ".len(),
-    }
-    for pair in oauth.as_slice() {
-        len += pair.spec.header.len() + pair.value.len();
-    }
     let mut stack = [0u8; 512];
-    let bytes = match stack.get_mut(..len) {
-        Some(buf) => {
-            let mut out = SliceSink::new(buf);
-            put_header(realm, oauth, sig, &mut out);
-            out.buf.to_vec()
-        }
-        None => {
-            let mut out = Vec::with_capacity(len);
-            put_header(realm, oauth, sig, &mut out);
-            out
-        }
+    let mut out = SliceSink::new(&mut stack);
+    put_header(realm, oauth, sig, &mut out);
+    let bytes = if out.dropped {
+        let mut len = Counter(0);
+        put_header(realm, oauth, sig, &mut len);
+        let mut out = Vec::with_capacity(len.0);
+        put_header(realm, oauth, sig, &mut out);
+        out
+    } else {
+        out.written().to_vec()
     };
     // Only the realm (a `&str`) and ASCII were written.
     String::from_utf8(bytes).unwrap_or_default()
@@ -1594,6 +1583,34 @@ mod tests {
              %26oauth_consumer_key%3Dk%26oauth_nonce%3Dn%26oauth_signatur%3D3\
              %26oauth_signature_method%3DHMAC-SHA1%26oauth_signaturez%3D4%26oauth_timestamp%3D1"
         );
+    }
+
+    #[test]
+    fn headers_longer_than_the_stack_buffer_are_written_whole() {
+        use crate::parse_authorization;
+        let signer = Signer::new(
+            SignatureMethod::HmacSha1,
+            "k",
+            &ConsumerSecret::new("s"),
+            None,
+        )
+        .unwrap();
+        let parts = RequestParts::new("GET", "https://a.example/r");
+        for len in [0, 300, 511, 512, 600, 2000] {
+            let realm = "r".repeat(len);
+            let callback = alloc::format!("https://c.example/{}", "c".repeat(len / 2));
+            let params = ProtocolParams::new(1, "n")
+                .with_realm(&realm)
+                .with_callback(&callback);
+            let header = signer.authorization(&parts, &params).unwrap();
+            let parsed = parse_authorization(&header).unwrap();
+            assert_eq!(parsed.realm.as_deref(), Some(realm.as_str()), "{len}");
+            assert_eq!(parsed.get("oauth_callback"), Some(callback.as_str()));
+            assert_eq!(parsed.get("oauth_nonce"), Some("n"));
+            let sig = signer.signature(&parts, &params).unwrap();
+            assert_eq!(parsed.get("oauth_signature"), Some(sig.as_str()));
+            assert!(header.ends_with('"'), "{header}");
+        }
     }
 
     #[test]

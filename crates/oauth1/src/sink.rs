@@ -236,16 +236,21 @@ impl<H: Update> Sink for Hashing<H> {
 }
 
 /// Writes into a slice that was sized for what is written (what would not
-/// fit is dropped).
+/// fit is dropped, and `dropped` says so).
 pub(crate) struct SliceSink<'b> {
     pub(crate) buf: &'b mut [u8],
     pub(crate) len: usize,
+    pub(crate) dropped: bool,
 }
 
 impl<'b> SliceSink<'b> {
     /// Writes into `buf` from its start.
     pub(crate) fn new(buf: &'b mut [u8]) -> Self {
-        Self { buf, len: 0 }
+        Self {
+            buf,
+            len: 0,
+            dropped: false,
+        }
     }
 
     /// What was written.
@@ -258,9 +263,12 @@ impl Sink for SliceSink<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
-        if let Some(slot) = self.buf.get_mut(self.len..end) {
-            copy_small(slot, bytes);
-            self.len = end;
+        match self.buf.get_mut(self.len..end) {
+            Some(slot) => {
+                copy_small(slot, bytes);
+                self.len = end;
+            }
+            None => self.dropped = true,
         }
     }
 }
