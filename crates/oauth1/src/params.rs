@@ -815,17 +815,29 @@ pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) 
     put_reencoded_escaped(tail, text.len(), sink);
 }
 
-/// [`put_reencoded`] of text that holds a `%`: each becomes `%25`.
+/// [`put_reencoded`] of text that holds a `%`: each becomes `%25`. The `%`s
+/// are found eight bytes at a time; the runs between them pass whole.
 #[inline(never)]
 fn put_reencoded_escaped(tail: &[u8], len: usize, sink: &mut impl Sink) {
+    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const PERCENTS: u64 = u64::from_le_bytes([b'%'; 8]);
+    let text = tail.get(..len).unwrap_or_default();
+    // Where the run not yet written starts.
     let mut start = 0;
-    while let Some(at) = tail
-        .get(start..len)
-        .and_then(|rest| rest.iter().position(|&b| b == b'%'))
-    {
-        sink.put_text(tail.get(start..).unwrap_or_default(), at);
-        sink.put_text(PERCENT, 3);
-        start += at + 1;
+    let mut base = 0;
+    while base < len {
+        let x = word_at(text, base) ^ PERCENTS;
+        // The high bit of each byte that was a `%` (no carry crosses a byte:
+        // 0x7F + 0x7F < 0x100), and no other bit.
+        let mut mask = !(((x & LOW7) + LOW7) | x) & !LOW7;
+        while mask != 0 {
+            let i = base + (mask.trailing_zeros() / 8) as usize;
+            mask &= mask - 1;
+            sink.put_text(tail.get(start..).unwrap_or_default(), i - start);
+            sink.put_text(PERCENT, 3);
+            start = i + 1;
+        }
+        base += 8;
     }
     sink.put_text(
         tail.get(start..).unwrap_or_default(),
