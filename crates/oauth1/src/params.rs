@@ -380,15 +380,7 @@ impl<'a, 's> ParamList<'a, 's> {
                 // predicts the alternating `=` and `&` worse.
                 let b = raw.get(i).copied().unwrap_or_default();
                 if b == b'&' {
-                    if flags == 0 && eq < i {
-                        // `name=value`, both in their §3.6 form: the usual pair.
-                        let name = Text::plain_in(raw.get(start..).unwrap_or_default(), eq - start);
-                        let value =
-                            Text::plain_in(raw.get(eq + 1..).unwrap_or_default(), i - eq - 1);
-                        self.push(Param { name, value });
-                    } else {
-                        self.add_pair(raw, start, eq, i, flags)?;
-                    }
+                    self.end_pair(raw, start, eq, i, flags)?;
                     (start, eq, flags) = (i + 1, usize::MAX, 0);
                 } else if b == b'=' && shift == 0 {
                     eq = i;
@@ -407,7 +399,28 @@ impl<'a, 's> ParamList<'a, 's> {
             }
             base += 8;
         }
-        self.add_pair(raw, start, eq, raw.len(), flags)
+        self.end_pair(raw, start, eq, raw.len(), flags)
+    }
+
+    /// Adds the pair `raw[start..end]`: at once when it is `name=value`, both
+    /// in their §3.6 form, as most are; by [`Self::add_pair`] otherwise.
+    #[inline(always)]
+    fn end_pair(
+        &mut self,
+        raw: &'a [u8],
+        start: usize,
+        eq: usize,
+        end: usize,
+        flags: u8,
+    ) -> Result<(), Error> {
+        if flags == 0 && eq < end {
+            let name = Text::plain_in(raw.get(start..).unwrap_or_default(), eq - start);
+            let value = Text::plain_in(raw.get(eq + 1..).unwrap_or_default(), end - eq - 1);
+            self.push(Param { name, value });
+            Ok(())
+        } else {
+            self.add_pair(raw, start, eq, end, flags)
+        }
     }
 
     /// Adds the pair `raw[start..end]`, split at `eq` when it is in it.
