@@ -513,10 +513,12 @@ where
 /// [`put_base_string`] (which leaves out `oauth_signature`).
 ///
 /// `header_params` says whether the `OAuth` parameters of `parts.authorization`
-/// count (they do for an already-signed request; `realm` never does).
+/// count (they do for an already-signed request; `realm` never does); `form`
+/// is the body when it is form-encoded ([`form_body`]), else empty.
 pub(crate) fn collect<'a>(
     parts: &RequestParts<'a>,
     header_params: bool,
+    form: &'a [u8],
     list: &mut ParamList<'a, '_>,
 ) -> Result<Url<'a>, Error> {
     let url = Url::parse(parts.url)?;
@@ -534,10 +536,20 @@ pub(crate) fn collect<'a>(
             }
         }
     }
-    if is_form(parts.content_type) {
-        list.add_form(parts.body)?;
+    if !form.is_empty() {
+        list.add_form(form)?;
     }
     Ok(url)
+}
+
+/// The body of `parts` when it is form-encoded (its parameters are signed,
+/// §3.4.1.3.1), else nothing.
+fn form_body<'a>(parts: &RequestParts<'a>) -> &'a [u8] {
+    if is_form(parts.content_type) {
+        parts.body
+    } else {
+        &[]
+    }
 }
 
 /// Writes the signature base string (§3.4.1.1) of a sorted list, with the
@@ -652,7 +664,7 @@ fn cmp_pair(name: &[u8], value: &[u8], pair: &OauthPair<'_>) -> Ordering {
 pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<String, Error> {
     let mut slots = [Param::EMPTY; INLINE];
     let mut list = ParamList::on(&mut slots);
-    let url = collect(parts, true, &mut list)?;
+    let url = collect(parts, true, form_body(parts), &mut list)?;
     for (name, value) in extra {
         if *name != "oauth_signature" {
             list.push_raw(name.as_bytes(), value.as_bytes());
@@ -1016,18 +1028,14 @@ impl Signer {
         // next one, which reads it again (counting the `&`s up front cost
         // more than the rare second reading). The largest tier moves to the
         // heap when it is full.
-        let body = if is_form(parts.content_type) {
-            parts.body
-        } else {
-            &[]
-        };
-        let len = parts.url.len() + body.len();
+        let form = form_body(parts);
+        let len = parts.url.len() + form.len();
         if len <= SMALL_REQUEST {
-            sorted_then::<SMALL, INLINE, T>(parts, &oauth, then)
+            sorted_then::<SMALL, INLINE, T>(parts, form, &oauth, then)
         } else if len <= LARGE_REQUEST {
-            sorted_then::<INLINE, LARGE, T>(parts, &oauth, then)
+            sorted_then::<INLINE, LARGE, T>(parts, form, &oauth, then)
         } else {
-            sorted_then::<LARGE, LARGE, T>(parts, &oauth, then)
+            sorted_then::<LARGE, LARGE, T>(parts, form, &oauth, then)
         }
     }
 
@@ -1245,8 +1253,9 @@ const LARGE_REQUEST: usize = 2048;
 /// [`Signer::with_base`] with a list of `N` stack slots; a request with
 /// more parameters is read again into `NEXT` slots (the largest tier, where
 /// `NEXT == N`, moves to the heap instead).
-fn sorted_then<const N: usize, const NEXT: usize, T>(
-    parts: &RequestParts<'_>,
+fn sorted_then<'a, const N: usize, const NEXT: usize, T>(
+    parts: &RequestParts<'a>,
+    form: &'a [u8],
     oauth: &OauthPairs<'_>,
     then: impl FnOnce(&BaseSource<'_>, &OauthPairs<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
@@ -1256,9 +1265,9 @@ fn sorted_then<const N: usize, const NEXT: usize, T>(
     } else {
         ParamList::on(&mut slots)
     };
-    let url = collect(parts, false, &mut list)?;
+    let url = collect(parts, false, form, &mut list)?;
     if list.overflowed() {
-        return sorted_then::<NEXT, LARGE, T>(parts, oauth, then);
+        return sorted_then::<NEXT, LARGE, T>(parts, form, oauth, then);
     }
     list.sort();
     let base = BaseSource::Parts {
