@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::encoding::{put_encoded, unreserved};
+use crate::encoding::{put_encoded, unreserved, word_at};
 use crate::sink::Sink;
 
 /// The pieces of an absolute `http(s)` URL that signing needs, borrowed from it.
@@ -104,10 +104,7 @@ impl<'a> Url<'a> {
             return Err(MALFORMED_URL);
         }
         let rest = url.get(end..).unwrap_or_default();
-        let path_end = rest
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
-            .unwrap_or(rest.len());
+        let path_end = path_end(rest.as_bytes());
         let (path, after) = rest.split_at(path_end);
         let query_on = after.strip_prefix('?');
         let port = match port {
@@ -190,6 +187,26 @@ impl<'a> Url<'a> {
     }
 }
 
+/// Where the path that starts `rest` ends: at its first `?` or `#`, found
+/// eight bytes at a time, or at the end.
+fn path_end(rest: &[u8]) -> usize {
+    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
+    // The high bit of each byte of `x` that is zero (no carry crosses a
+    // byte: 0x7F + 0x7F < 0x100), and no other bit.
+    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x) & !LOW7;
+    let mut at = 0;
+    while at < rest.len() {
+        let word = word_at(rest, at);
+        let ends = zeros(word ^ u64::from_le_bytes([b'?'; 8]))
+            | zeros(word ^ u64::from_le_bytes([b'#'; 8]));
+        if ends != 0 {
+            return (at + (ends.trailing_zeros() / 8) as usize).min(rest.len());
+        }
+        at += 8;
+    }
+    rest.len()
+}
+
 /// Hands `bytes`, ASCII letters lowercased, to `each` a chunk at a time
 /// (from a buffer on the stack).
 fn for_lowercase(bytes: &[u8], mut each: impl FnMut(&[u8])) {
@@ -244,6 +261,26 @@ pub fn base_string_uri(url: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_end_at_the_first_question_mark_or_hash() {
+        for (rest, want) in [
+            ("", 0),
+            ("/", 1),
+            ("?", 0),
+            ("#", 0),
+            ("/a/b", 4),
+            ("/a?b#c", 2),
+            ("/a#b?c", 2),
+            ("/0123456789abcdef", 17),
+            ("/0123456#", 8),
+            ("/01234567?", 9),
+            ("/0123456789abcdef/ghijkl?q#f", 24),
+            ("/%3F%23/x", 9),
+        ] {
+            assert_eq!(path_end(rest.as_bytes()), want, "{rest}");
+        }
+    }
 
     #[test]
     fn default_ports_go_and_others_stay() {
