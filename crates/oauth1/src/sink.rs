@@ -280,30 +280,32 @@ impl Sink for SliceSink<'_> {
 /// up to 64 bytes are copied as two fixed-size, possibly overlapping blocks.
 #[inline(always)]
 pub(crate) fn copy_small(to: &mut [u8], from: &[u8]) {
-    match from.len() {
-        0 => {}
-        1 => copy_fixed::<1>(to, from, 0),
-        n @ 2..4 => {
-            copy_fixed::<2>(to, from, 0);
-            copy_fixed::<2>(to, from, n - 2);
+    // Splitting the sizes in halves, not testing them in a chain: any
+    // length is placed in at most four tests.
+    let n = from.len();
+    if n > 16 {
+        if n <= 32 {
+            copy_fixed::<16>(to, from, 0);
+            copy_fixed::<16>(to, from, n - 16);
+        } else if n <= 64 {
+            copy_fixed::<32>(to, from, 0);
+            copy_fixed::<32>(to, from, n - 32);
+        } else {
+            to.copy_from_slice(from);
         }
-        n @ 4..8 => {
+    } else if n >= 4 {
+        if n >= 8 {
+            copy_fixed::<8>(to, from, 0);
+            copy_fixed::<8>(to, from, n - 8);
+        } else {
             copy_fixed::<4>(to, from, 0);
             copy_fixed::<4>(to, from, n - 4);
         }
-        n @ 8..=16 => {
-            copy_fixed::<8>(to, from, 0);
-            copy_fixed::<8>(to, from, n - 8);
-        }
-        n @ 17..=32 => {
-            copy_fixed::<16>(to, from, 0);
-            copy_fixed::<16>(to, from, n - 16);
-        }
-        n @ 33..=64 => {
-            copy_fixed::<32>(to, from, 0);
-            copy_fixed::<32>(to, from, n - 32);
-        }
-        _ => to.copy_from_slice(from),
+    } else if n >= 2 {
+        copy_fixed::<2>(to, from, 0);
+        copy_fixed::<2>(to, from, n - 2);
+    } else if n == 1 {
+        copy_fixed::<1>(to, from, 0);
     }
 }
 
