@@ -782,17 +782,23 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
 /// unreserved bytes and `%XX` escapes, so encoding them again only turns
 /// each `%` into `%25`; and a [`Text`] knows whether it has a `%` at all.
 pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink: &mut impl Sink) {
-    for (i, p) in list.iter().enumerate() {
-        if twice {
-            put_encoded_pair(p, owned, i > 0, sink);
-        } else {
-            if i > 0 {
-                sink.put(b"&");
-            }
-            sink.put(resolve(p.name, owned));
-            sink.put(b"=");
-            sink.put(resolve(p.value, owned));
+    let Some((first, rest)) = list.split_first() else {
+        return;
+    };
+    if twice {
+        put_encoded_pair(first, owned, false, sink);
+        for p in rest {
+            put_encoded_pair(p, owned, true, sink);
         }
+        return;
+    }
+    for (i, p) in list.iter().enumerate() {
+        if i > 0 {
+            sink.put(b"&");
+        }
+        sink.put(resolve(p.name, owned));
+        sink.put(b"=");
+        sink.put(resolve(p.value, owned));
     }
 }
 
