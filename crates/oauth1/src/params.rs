@@ -755,7 +755,12 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
         }
     }
     // Keys that are equal but for the index: order their parameters fully.
-    if keys.windows(2).all(|w| w[0] & !index != w[1] & !index) {
+    // (Every pair of neighbours is looked at, without stopping at the first
+    // tie: a loop the compiler can unroll.)
+    let ties = keys
+        .windows(2)
+        .fold(false, |tie, w| tie | ((w[0] ^ w[1]) & !index == 0));
+    if !ties {
         return;
     }
     let mut start = 0;
