@@ -552,11 +552,16 @@ pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
     if n <= FEW {
         sort_few(list, owned);
     } else if n <= INLINE {
-        sort_keyed(list, owned, &mut [0; INLINE], &mut []);
+        sort_keyed(list, owned, &mut [[0; 8]; INLINE], &mut []);
     } else if n <= LARGE {
-        sort_keyed(list, owned, &mut [0; LARGE], &mut [0; LARGE]);
+        sort_keyed(list, owned, &mut [[0; 8]; LARGE], &mut [[0; 8]; LARGE]);
     } else if n <= 1 << 16 {
-        sort_keyed(list, owned, &mut alloc::vec![0; n], &mut alloc::vec![0; n]);
+        sort_keyed(
+            list,
+            owned,
+            &mut alloc::vec![[0; 8]; n],
+            &mut alloc::vec![[0; 8]; n],
+        );
     } else {
         list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
     }
@@ -645,18 +650,28 @@ fn sort_few(list: &mut [Param<'_>], owned: &[u8]) {
 /// Up to this many keys are sorted by insertion; more by radix.
 const INSERTION_MAX: usize = 40;
 
+/// A sort key: a number held as its little-endian bytes, so that a radix
+/// pass reads its digit with one load (no shift by a variable amount).
+type Key = [u8; 8];
+
+/// The number a [`Key`] holds.
+#[inline(always)]
+fn value(key: Key) -> u64 {
+    u64::from_le_bytes(key)
+}
+
 /// Sorts `keys` by insertion when there are few, else by a
 /// least-significant-byte-first radix sort over only the bytes set in
 /// `vary` (the bytes in which keys differ). `spare` has room for the keys
 /// when there are more than [`INSERTION_MAX`].
-fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
+fn sort_keys(keys: &mut [Key], spare: &mut [Key], vary: u64) {
     let n = keys.len();
     let spare = match spare.get_mut(..n) {
         Some(spare) if n > INSERTION_MAX => spare,
         _ => {
             for i in 1..n {
                 let mut j = i;
-                while j > 0 && keys[j - 1] > keys[j] {
+                while j > 0 && value(keys[j - 1]) > value(keys[j]) {
                     keys.swap(j - 1, j);
                     j -= 1;
                 }
@@ -666,13 +681,13 @@ fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
     };
     let (mut from, mut to) = (keys, spare);
     let mut in_spare = false;
-    for shift in (0..64).step_by(8) {
-        if (vary >> shift) & 0xFF == 0 {
+    for byte in 0..8 {
+        if (vary >> (8 * byte)) & 0xFF == 0 {
             continue;
         }
-        let digit = |k: u64| usize::from((k >> shift) as u8);
+        let digit = |k: &Key| usize::from(k[byte]);
         let mut at = [0u32; 256];
-        for &k in from.iter() {
+        for k in from.iter() {
             at[digit(k)] += 1;
         }
         // Offsets up to the highest digit that occurs, where every key is
@@ -685,10 +700,10 @@ fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
                 break;
             }
         }
-        for &k in from.iter() {
+        for k in from.iter() {
             let slot = &mut at[digit(k)];
             if let Some(place) = to.get_mut(*slot as usize) {
-                *place = k;
+                *place = *k;
             }
             *slot += 1;
         }
@@ -703,17 +718,17 @@ fn sort_keys(keys: &mut [u64], spare: &mut [u64], vary: u64) {
 /// [`sort_params`] for at most 2¹⁶ parameters, with room for their keys
 /// (`keys.len() >= list.len()`, and as much in `spare` when the list is
 /// longer than [`INSERTION_MAX`]).
-fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mut [u64]) {
+fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [Key], spare: &mut [Key]) {
     let n = list.len();
     let Some(keys) = keys.get_mut(..n) else {
         list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
         return;
     };
     for (key, p) in keys.iter_mut().zip(list.iter()) {
-        *key = prefix(resolve(p.name, owned));
+        *key = prefix(resolve(p.name, owned)).to_le_bytes();
     }
-    let first = keys.first().copied().unwrap_or_default();
-    let differ = keys.iter().fold(0, |d, &k| d | (k ^ first));
+    let first = keys.first().copied().map_or(0, value);
+    let differ = keys.iter().fold(0, |d, &k| d | (value(k) ^ first));
     if differ == 0 {
         // Every name starts with the same eight bytes.
         list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
@@ -726,16 +741,16 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
     let shared = differ.leading_zeros() & !7;
     for (i, key) in keys.iter_mut().enumerate() {
         // `i < n <= 2^bits`.
-        *key = (*key << shared) & !index | i as u64;
+        *key = ((value(*key) << shared) & !index | i as u64).to_le_bytes();
     }
     // Lists that arrive in order (as a client that sorts sends them) skip
     // the sort and the moves.
-    if !keys.is_sorted() {
+    if !keys.is_sorted_by_key(|&k| value(k)) {
         sort_keys(keys, spare, (differ << shared) & !index);
         // Put the list in key order: position `j` takes the element that
         // was at the index in `keys[j]`, one cycle of the permutation at a
         // time; a key whose index is its own position is done.
-        let at = |k: u64| (k & index) as usize;
+        let at = |k: Key| (value(k) & index) as usize;
         for start in 0..n {
             if at(keys[start]) == start {
                 continue;
@@ -744,7 +759,7 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
             let mut j = start;
             loop {
                 let from = at(keys[j]);
-                keys[j] = keys[j] & !index | j as u64;
+                keys[j] = (value(keys[j]) & !index | j as u64).to_le_bytes();
                 if from == start {
                     list[j] = held;
                     break;
@@ -757,17 +772,17 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [u64], spare: &mu
     // Keys that are equal but for the index: order their parameters fully.
     // (Every pair of neighbours is looked at, without stopping at the first
     // tie: a loop the compiler can unroll.)
-    let ties = keys
-        .windows(2)
-        .fold(false, |tie, w| tie | ((w[0] ^ w[1]) & !index == 0));
+    let ties = keys.windows(2).fold(false, |tie, w| {
+        tie | ((value(w[0]) ^ value(w[1])) & !index == 0)
+    });
     if !ties {
         return;
     }
     let mut start = 0;
     while start < n {
-        let head = keys[start] & !index;
+        let head = value(keys[start]) & !index;
         let mut end = start + 1;
-        while end < n && keys[end] & !index == head {
+        while end < n && value(keys[end]) & !index == head {
             end += 1;
         }
         if end - start > 1
