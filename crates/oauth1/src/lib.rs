@@ -162,6 +162,11 @@
 //! assert_eq!(verifier.verify(&request, key, now, &mut nonces).unwrap_err().code(), "replayed_nonce");
 //! # Ok::<(), sansauth_oauth1::Error>(())
 //! ```
+//!
+//! A server that checks many requests of one client and token can key the
+//! MAC once and keep it with the credentials, as a [`Signer`] does:
+//! [`KeyedSecrets`] and [`VerifyKey::Keyed`] skip keying the MAC afresh on
+//! every request (for a 65-byte key, four of HMAC-SHA1's blocks).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
