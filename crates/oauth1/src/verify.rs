@@ -208,6 +208,21 @@ fn decoded<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Decoded<'a>, Error> {
     Ok(Decoded::Inline(buf, len))
 }
 
+/// A number of seconds in decimal digits (at least one, and no sign), if it
+/// fits in a `u64`.
+fn seconds(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// The slot of `oauth_signature`.
 const SIGNATURE_SLOT: usize = SIGNATURE.order as usize;
 
@@ -376,17 +391,9 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     }
     let timestamp = match timestamp {
         None => None,
-        Some(t) => {
-            let digits = core::str::from_utf8(resolve(t.text, owned))
-                .ok()
-                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-            let t = digits
-                .and_then(|d| d.parse::<u64>().ok())
-                .ok_or(Error::Malformed {
-                    what: "oauth_timestamp (not a number of seconds)",
-                })?;
-            Some(t)
-        }
+        Some(t) => Some(seconds(resolve(t.text, owned)).ok_or(Error::Malformed {
+            what: "oauth_timestamp (not a number of seconds)",
+        })?),
     };
 
     let token = token.map(text).transpose()?;
@@ -882,6 +889,27 @@ mod tests {
                 Verifier::new().verify(&parsed, kept, 1_318_622_958, nonces),
                 Ok(())
             );
+        }
+    }
+
+    #[test]
+    fn timestamps_are_decimal_seconds_that_fit() {
+        for (text, want) in [
+            ("0", Some(0)),
+            ("1318622958", Some(1_318_622_958)),
+            ("007", Some(7)),
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("99999999999999999999", None),
+            ("", None),
+            ("+1", None),
+            ("-1", None),
+            ("1.0", None),
+            ("1 ", None),
+            ("/", None),
+            (":", None),
+        ] {
+            assert_eq!(seconds(text.as_bytes()), want, "{text:?}");
         }
     }
 
