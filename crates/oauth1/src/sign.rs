@@ -440,6 +440,7 @@ impl Key {
             base.put(&mut sink);
             let digest = sink.finish();
             let mut buf = [0u8; 88];
+            // A digest has at most 64 bytes: its base64 always fits.
             let len = base64_into(digest.as_ref(), &mut buf).unwrap_or_default();
             then(buf.get(..len).unwrap_or_default())
         }
