@@ -215,6 +215,8 @@ impl<'a, 's> ParamList<'a, 's> {
         self.overflowed
     }
 
+    /// Adds a parameter: into the next slot while there is one, then on
+    /// the heap (or nowhere, for a fixed list that is full).
     #[inline]
     pub(crate) fn push(&mut self, param: Param<'a>) {
         if !self.spilled {
@@ -230,11 +232,11 @@ impl<'a, 's> ParamList<'a, 's> {
         self.spill.push(param);
     }
 
-    /// Moves the list from its full slots to the heap. (It takes no
+    /// Moves the list from its full slots to the heap: `true`. A fixed list
+    /// ([`Self::on_fixed`]) stays where it is and notes that it overflowed:
+    /// `false`, and the caller drops the parameter. (This takes no
     /// parameter: one passed by value would be built in memory on every
     /// push and copied from there, a load that waits for the stores.)
-    /// A fixed list only notes that it overflowed (and the parameter is
-    /// dropped): `false`.
     #[cold]
     #[inline(never)]
     fn spill_slots(&mut self) -> bool {
