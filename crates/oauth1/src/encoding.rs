@@ -110,6 +110,15 @@ pub(crate) fn specials(word: u64) -> u64 {
     !(letters | digits | marks | underscore | tilde) & HIGH | word & HIGH
 }
 
+/// The high bit of each byte of `word` that equals `b`, and no other bit
+/// (no carry crosses a byte: the low seven bits plus 0x7F stay below 0x100).
+#[inline]
+pub(crate) fn bytes_equal(word: u64, b: u8) -> u64 {
+    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
+    let x = word ^ u64::from_ne_bytes([b; 8]);
+    !(((x & LOW7) + LOW7) | x) & !LOW7
+}
+
 /// The eight bytes of `bytes` from `at`, as a little-endian word (first
 /// byte lowest); past the end, `a`s (unreserved) fill the word.
 #[inline]
@@ -382,6 +391,21 @@ mod tests {
                     reference(input, plus),
                     "{input:?} {plus}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn equal_bytes_are_marked_and_only_they() {
+        let all: Vec<u8> = (0..=255).collect();
+        for word in all.windows(8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap());
+            for b in [0u8, b'%', b'?', 0x7F, 0x80, 0xFF] {
+                let mask = bytes_equal(word, b);
+                for at in 0..8 {
+                    let byte = (word >> (8 * at)) as u8;
+                    assert_eq!(mask >> (8 * at) & 0xFF, if byte == b { 0x80 } else { 0 });
+                }
             }
         }
     }

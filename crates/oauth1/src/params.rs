@@ -15,7 +15,7 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::encoding::{
-    all_unreserved, decode_bytes, decode_text, is_unreserved, put_encoded, specials,
+    all_unreserved, bytes_equal, decode_bytes, decode_text, is_unreserved, put_encoded, specials,
     unreserved_run, word_at,
 };
 use crate::sink::{AMP, EQ, PERCENT, Sink};
@@ -860,17 +860,12 @@ pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) 
 /// are found eight bytes at a time; the runs between them pass whole.
 #[inline(never)]
 fn put_reencoded_escaped(tail: &[u8], len: usize, sink: &mut impl Sink) {
-    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
-    const PERCENTS: u64 = u64::from_le_bytes([b'%'; 8]);
     let text = tail.get(..len).unwrap_or_default();
     // Where the run not yet written starts.
     let mut start = 0;
     let mut base = 0;
     while base < len {
-        let x = word_at(text, base) ^ PERCENTS;
-        // The high bit of each byte that was a `%` (no carry crosses a byte:
-        // 0x7F + 0x7F < 0x100), and no other bit.
-        let mut mask = !(((x & LOW7) + LOW7) | x) & !LOW7;
+        let mut mask = bytes_equal(word_at(text, base), b'%');
         while mask != 0 {
             let i = base + (mask.trailing_zeros() / 8) as usize;
             mask &= mask - 1;

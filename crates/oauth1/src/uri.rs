@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::encoding::{put_encoded, unreserved, word_at};
+use crate::encoding::{bytes_equal, put_encoded, unreserved, word_at};
 use crate::sink::Sink;
 
 /// The pieces of an absolute `http(s)` URL that signing needs, borrowed from it.
@@ -190,15 +190,10 @@ impl<'a> Url<'a> {
 /// Where the path that starts `rest` ends: at its first `?` or `#`, found
 /// eight bytes at a time, or at the end.
 fn path_end(rest: &[u8]) -> usize {
-    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
-    // The high bit of each byte of `x` that is zero (no carry crosses a
-    // byte: 0x7F + 0x7F < 0x100), and no other bit.
-    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x) & !LOW7;
     let mut at = 0;
     while at < rest.len() {
         let word = word_at(rest, at);
-        let ends = zeros(word ^ u64::from_le_bytes([b'?'; 8]))
-            | zeros(word ^ u64::from_le_bytes([b'#'; 8]));
+        let ends = bytes_equal(word, b'?') | bytes_equal(word, b'#');
         if ends != 0 {
             return (at + (ends.trailing_zeros() / 8) as usize).min(rest.len());
         }
