@@ -302,29 +302,6 @@ impl<'a, 's> ParamList<'a, 's> {
         }
     }
 
-    /// Keeps only the parameters for which `keep` is true, in order.
-    pub(crate) fn retain(&mut self, keep: impl Fn(&[u8]) -> bool) {
-        let owned = &self.owned;
-        let keep = |p: &Param<'a>| keep(resolve(p.name, owned));
-        if !self.spilled {
-            let mut kept = 0;
-            for i in 0..self.len {
-                let Some(&p) = self.inline.get(i) else {
-                    break;
-                };
-                if keep(&p) {
-                    if let Some(slot) = self.inline.get_mut(kept) {
-                        *slot = p;
-                    }
-                    kept += 1;
-                }
-            }
-            self.len = kept;
-        } else {
-            self.spill.retain(keep);
-        }
-    }
-
     /// Sorts in place into §3.4.1.3.2 order.
     pub(crate) fn sort(&mut self) {
         let list = if self.spilled {

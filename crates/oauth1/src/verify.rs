@@ -357,7 +357,6 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
             *out = Some(slot.text);
         }
     }
-    let signature_in_list = slots.slots[SIGNATURE_SLOT].is_some_and(|s| s.in_list);
     let [
         body_hash,
         callback,
@@ -401,11 +400,9 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let callback = callback.map(text).transpose()?;
     let verifier = verifier.map(text).transpose()?;
     let body_hash = body_hash.map(text).transpose()?;
-    // What is signed: everything but `realm` and the signature (already
-    // out, unless the query or the body had it).
-    if signature_in_list {
-        params.retain(|name| name != b"oauth_signature");
-    }
+    // What is signed: everything but `realm` and the signature (an
+    // `oauth_signature` of the query or the body stays in the list; the
+    // base string leaves it out, as it does for the signer).
     params.sort();
     Ok(ParsedRequest {
         method: parts.method,
