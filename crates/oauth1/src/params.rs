@@ -371,7 +371,7 @@ impl<'a, 's> ParamList<'a, 's> {
                         None => return Err(MALFORMED_ESCAPE),
                     }
                 } else if QUERY && b == b'#' {
-                    return self.add_pair(raw, start, eq, i, flags);
+                    return self.end_pair(raw, start, eq, i, flags);
                 } else {
                     flags |= REDO << shift;
                 }
@@ -402,7 +402,9 @@ impl<'a, 's> ParamList<'a, 's> {
         }
     }
 
-    /// Adds the pair `raw[start..end]`, split at `eq` when it is in it.
+    /// [`Self::end_pair`] for a pair that is not the usual `name=value` in
+    /// §3.6 form: split at `eq` when it is in it, each part re-encoded or
+    /// marked escaped by its flags.
     #[inline(never)]
     fn add_pair(
         &mut self,
