@@ -211,14 +211,19 @@ impl NonceStore for NoStore {
 /// The server's side of `w` carrying `header`: parse, then verify with the
 /// shared secrets (keyed afresh, as a server that looks secrets up per request does).
 pub fn verify(w: &Workload, header: &str) -> Result<(), Error> {
-    let parts = w.parts().with_authorization(header);
-    let parsed = parse_request(&parts)?;
     let consumer_secret = ConsumerSecret::new(CONSUMER_SECRET);
     let token_secret = TokenSecret::new(TOKEN_SECRET);
     let key = VerifyKey::Secrets {
         consumer_secret: &consumer_secret,
         token_secret: Some(&token_secret),
     };
+    verify_with(w, header, key)
+}
+
+/// Parses `w` carrying `header` as the server receives it and verifies it with `key`.
+fn verify_with(w: &Workload, header: &str, key: VerifyKey<'_>) -> Result<(), Error> {
+    let parts = w.parts().with_authorization(header);
+    let parsed = parse_request(&parts)?;
     Verifier::new().verify(&parsed, key, TIMESTAMP, NoStore)
 }
 
@@ -234,9 +239,7 @@ pub fn kept_key(method: SignatureMethod) -> KeyedSecrets {
 /// The server's side of `w` carrying `header`, with a key kept from earlier
 /// requests: parse, then verify.
 pub fn verify_kept(w: &Workload, header: &str, key: &KeyedSecrets) -> Result<(), Error> {
-    let parts = w.parts().with_authorization(header);
-    let parsed = parse_request(&parts)?;
-    Verifier::new().verify(&parsed, VerifyKey::Keyed(key), TIMESTAMP, NoStore)
+    verify_with(w, header, VerifyKey::Keyed(key))
 }
 
 /// The HMAC key of the shared secrets (RFC 5849 §3.4.2): both are unreserved,

@@ -871,21 +871,17 @@ mod tests {
                 signer.base_string(&parts, &params).unwrap(),
                 "{url} {body}"
             );
-            let key = VerifyKey::Secrets {
+            let fresh = VerifyKey::Secrets {
                 consumer_secret: &cs,
                 token_secret: Some(&ts),
             };
-            let nonces = MemoryNonceStore::new(600, 16);
-            assert_eq!(
-                Verifier::new().verify(&parsed, key, 1_318_622_958, nonces),
-                Ok(())
-            );
-            let nonces = MemoryNonceStore::new(600, 16);
-            let kept = VerifyKey::Keyed(&keyed);
-            assert_eq!(
-                Verifier::new().verify(&parsed, kept, 1_318_622_958, nonces),
-                Ok(())
-            );
+            for key in [fresh, VerifyKey::Keyed(&keyed)] {
+                let nonces = MemoryNonceStore::new(600, 16);
+                assert_eq!(
+                    Verifier::new().verify(&parsed, key, 1_318_622_958, nonces),
+                    Ok(())
+                );
+            }
         }
     }
 
