@@ -312,6 +312,24 @@ impl<'a, 's> ParamList<'a, 's> {
         sort_params(list, &self.owned);
     }
 
+    /// The list in §3.4.1.3.2 order (in `order`, moving nothing, when it
+    /// has more than [`FEW`] parameters and room for every one; else sorted
+    /// in place), and the buffer its owned texts point into.
+    pub(crate) fn sorted<'o>(&'o mut self, order: &'o mut [u16]) -> (Sorted<'o>, &'o [u8]) {
+        let n = self.as_slice().len();
+        let sorted = match order.get_mut(..n) {
+            Some(order) if n > FEW => {
+                order_params(self.as_slice(), &self.owned, order);
+                Sorted::by(self.as_slice(), order)
+            }
+            _ => {
+                self.sort();
+                Sorted::in_place(self.as_slice())
+            }
+        };
+        (sorted, &self.owned)
+    }
+
     /// Adds the pairs of a query or `application/x-www-form-urlencoded` body
     /// (`+` is a space; empty pieces between `&`s are skipped).
     ///
@@ -453,7 +471,7 @@ impl<'a, 's> ParamList<'a, 's> {
 
     /// Writes the normalized parameters of a sorted list: see [`put_normalized`].
     pub(crate) fn put_normalized(&self, twice: bool, sink: &mut impl Sink) {
-        put_normalized(self.as_slice(), &self.owned, twice, sink);
+        put_normalized(Sorted::in_place(self.as_slice()), &self.owned, twice, sink);
     }
 }
 
@@ -516,35 +534,188 @@ fn cmp_normalized(a: &Param<'_>, b: &Param<'_>, owned: &[u8]) -> Ordering {
         .then_with(|| cmp_encoded(resolve(a.value, owned), resolve(b.value, owned)))
 }
 
-/// Sorts parameters into §3.4.1.3.2 order: by encoded name, then by encoded value.
-///
-/// Comparing whole slices for every step of a sort costs a call per
-/// comparison; instead each parameter gets a key, one integer: the first
-/// eight bytes of its name (big-endian, zero-padded, so that key order is
-/// name order wherever keys differ). Up to [`FEW`] parameters are sorted by
-/// insertion on the list itself, comparing keys and whole names and values
-/// only where keys agree. Longer lists sort the keys alone, less the leading
-/// bytes every name shares and with the index below (by insertion when there
-/// are few, by radix over the bytes that differ when there are many), put
-/// the list in that order, and sort again by full name and value only the
-/// runs of equal keys (names that agree on the bytes a key holds).
+/// Sorts parameters into §3.4.1.3.2 order: by encoded name, then by encoded
+/// value. Finds the order ([`order_params`]), then moves each parameter to
+/// its place.
 pub(crate) fn sort_params(list: &mut [Param<'_>], owned: &[u8]) {
     let n = list.len();
     if n <= FEW {
         sort_few(list, owned);
-    } else if n <= INLINE {
-        sort_keyed(list, owned, &mut [[0; 8]; INLINE], &mut []);
+        return;
+    }
+    if n > 1 << 16 {
+        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
+        return;
+    }
+    let mut inline = [0u16; LARGE];
+    let mut heap = Vec::new();
+    let order = match inline.get_mut(..n) {
+        Some(order) => order,
+        None => {
+            heap.resize(n, 0);
+            &mut heap[..]
+        }
+    };
+    order_params(list, owned, order);
+    // Position `j` takes the parameter at `order[j]`, one cycle of the
+    // permutation at a time; a position that holds its own index is done.
+    for start in 0..n {
+        if usize::from(order[start]) == start {
+            continue;
+        }
+        let held = list[start];
+        let mut j = start;
+        loop {
+            let from = usize::from(order[j]);
+            // `j < n <= 2^16`.
+            order[j] = j as u16;
+            if from == start {
+                list[j] = held;
+                break;
+            }
+            list[j] = list[from];
+            j = from;
+        }
+    }
+}
+
+/// Writes into `order` (as long as `list`, which has more than [`FEW`] and
+/// at most 2¹⁶ parameters) the indexes of `list` in §3.4.1.3.2 order,
+/// moving no parameter: a base string is then written by taking them in
+/// that order (see [`Sorted`]); a list of 48-byte parameters put in order
+/// by the cycles of the permutation is a chain of dependent loads.
+///
+/// Comparing whole slices for every step of a sort costs a call per
+/// comparison; instead each parameter gets a key, one integer: the first
+/// eight bytes of its name (big-endian, zero-padded, so that key order is
+/// name order wherever keys differ). The keys are sorted alone, less the
+/// leading bytes every name shares and with the index below (by insertion
+/// when there are few, by radix over the bytes that differ when there are
+/// many); then only the runs of equal keys (names that agree on the bytes
+/// a key holds) are sorted again, by full name and value.
+pub(crate) fn order_params(list: &[Param<'_>], owned: &[u8], order: &mut [u16]) {
+    let n = list.len().min(order.len());
+    let order = order.get_mut(..n).unwrap_or_default();
+    if n <= INLINE {
+        order_keyed(list, owned, &mut [[0; 8]; INLINE], &mut [], order);
     } else if n <= LARGE {
-        sort_keyed(list, owned, &mut [[0; 8]; LARGE], &mut [[0; 8]; LARGE]);
-    } else if n <= 1 << 16 {
-        sort_keyed(
+        order_keyed(
+            list,
+            owned,
+            &mut [[0; 8]; LARGE],
+            &mut [[0; 8]; LARGE],
+            order,
+        );
+    } else {
+        order_keyed(
             list,
             owned,
             &mut alloc::vec![[0; 8]; n],
             &mut alloc::vec![[0; 8]; n],
+            order,
         );
-    } else {
-        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
+    }
+}
+
+/// A list of parameters in §3.4.1.3.2 order: the list as it was read, and
+/// the order to take its parameters in (none when the list is in order).
+#[derive(Clone, Copy)]
+pub(crate) struct Sorted<'x> {
+    list: &'x [Param<'x>],
+    order: Option<&'x [u16]>,
+}
+
+impl<'x> Sorted<'x> {
+    /// A list that is already in order.
+    pub(crate) fn in_place(list: &'x [Param<'x>]) -> Self {
+        Self { list, order: None }
+    }
+
+    /// `list` taken in `order` (indexes into it).
+    pub(crate) fn by(list: &'x [Param<'x>], order: &'x [u16]) -> Self {
+        Self {
+            list,
+            order: Some(order),
+        }
+    }
+
+    /// How many parameters there are.
+    pub(crate) fn len(self) -> usize {
+        self.order.map_or(self.list.len(), <[u16]>::len)
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th parameter in order.
+    #[inline]
+    pub(crate) fn get(self, i: usize) -> Option<&'x Param<'x>> {
+        match self.order {
+            Some(order) => self.list.get(usize::from(*order.get(i)?)),
+            None => self.list.get(i),
+        }
+    }
+
+    /// Calls `f` on each parameter in order.
+    pub(crate) fn for_each(self, mut f: impl FnMut(&'x Param<'x>)) {
+        for i in 0..self.len() {
+            if let Some(p) = self.get(i) {
+                f(p);
+            }
+        }
+    }
+
+    /// Writes each pair as a base string holds it ([`put_encoded_pair`]),
+    /// the first after another pair when `after_another`: a loop for each
+    /// kind of list, with no test per pair of which kind it is.
+    #[inline(always)]
+    pub(crate) fn put_encoded(self, owned: &[u8], after_another: bool, sink: &mut impl Sink) {
+        let Some(first) = self.get(0) else {
+            return;
+        };
+        put_encoded_pair(first, owned, after_another, sink);
+        match self.order {
+            Some(order) => {
+                for &at in order.get(1..).unwrap_or_default() {
+                    if let Some(p) = self.list.get(usize::from(at)) {
+                        put_encoded_pair(p, owned, true, sink);
+                    }
+                }
+            }
+            None => {
+                for p in self.list.get(1..).unwrap_or_default() {
+                    put_encoded_pair(p, owned, true, sink);
+                }
+            }
+        }
+    }
+
+    /// The first `at` parameters and the rest.
+    pub(crate) fn split_at(self, at: usize) -> (Self, Self) {
+        match self.order {
+            Some(order) => {
+                let (head, tail) = order.split_at(at.min(order.len()));
+                (Self::by(self.list, head), Self::by(self.list, tail))
+            }
+            None => {
+                let (head, tail) = self.list.split_at(at.min(self.list.len()));
+                (Self::in_place(head), Self::in_place(tail))
+            }
+        }
+    }
+
+    /// How many parameters, from the first, satisfy `pred` (which must hold
+    /// for a leading run and for no parameter after it).
+    #[inline]
+    pub(crate) fn partition_point(self, mut pred: impl FnMut(&Param<'_>) -> bool) -> usize {
+        match self.order {
+            Some(order) => {
+                order.partition_point(|&at| self.list.get(usize::from(at)).is_some_and(&mut pred))
+            }
+            None => self.list.partition_point(pred),
+        }
     }
 }
 
@@ -696,13 +867,20 @@ fn sort_keys(keys: &mut [Key], spare: &mut [Key], vary: u64) {
     }
 }
 
-/// [`sort_params`] for at most 2¹⁶ parameters, with room for their keys
-/// (`keys.len() >= list.len()`, and as much in `spare` when the list is
-/// longer than [`INSERTION_MAX`]).
-fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [Key], spare: &mut [Key]) {
-    let n = list.len();
+/// [`order_params`] for at most 2¹⁶ parameters (`order` as long as the
+/// list), with room for their keys (`keys.len() >= list.len()`, and as
+/// much in `spare` when the list is longer than [`INSERTION_MAX`]).
+fn order_keyed(
+    list: &[Param<'_>],
+    owned: &[u8],
+    keys: &mut [Key],
+    spare: &mut [Key],
+    order: &mut [u16],
+) {
+    let n = order.len();
+    let param = |at: u16| list.get(usize::from(at)).unwrap_or(&Param::EMPTY);
+    let by_whole = |a: &u16, b: &u16| cmp_normalized(param(*a), param(*b), owned);
     let Some(keys) = keys.get_mut(..n) else {
-        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
         return;
     };
     for (key, p) in keys.iter_mut().zip(list.iter()) {
@@ -710,9 +888,13 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [Key], spare: &mu
     }
     let first = keys.first().copied().map_or(0, value);
     let differ = keys.iter().fold(0, |d, &k| d | (value(k) ^ first));
+    for (i, at) in order.iter_mut().enumerate() {
+        // `i < n <= 2^16`.
+        *at = i as u16;
+    }
     if differ == 0 {
         // Every name starts with the same eight bytes.
-        list.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
+        order.sort_unstable_by(by_whole);
         return;
     }
     // The low bits take the index (a list this long has indexes below
@@ -725,29 +907,12 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [Key], spare: &mu
         *key = ((value(*key) << shared) & !index | i as u64).to_le_bytes();
     }
     // Lists that arrive in order (as a client that sorts sends them) skip
-    // the sort and the moves.
+    // the sort.
     if !keys.is_sorted_by_key(|&k| value(k)) {
         sort_keys(keys, spare, (differ << shared) & !index);
-        // Put the list in key order: position `j` takes the element that
-        // was at the index in `keys[j]`, one cycle of the permutation at a
-        // time; a key whose index is its own position is done.
-        let at = |k: Key| (value(k) & index) as usize;
-        for start in 0..n {
-            if at(keys[start]) == start {
-                continue;
-            }
-            let held = list[start];
-            let mut j = start;
-            loop {
-                let from = at(keys[j]);
-                keys[j] = (value(keys[j]) & !index | j as u64).to_le_bytes();
-                if from == start {
-                    list[j] = held;
-                    break;
-                }
-                list[j] = list[from];
-                j = from;
-            }
+        for (at, &key) in order.iter_mut().zip(keys.iter()) {
+            // The index is below 2^16.
+            *at = (value(key) & index) as u16;
         }
     }
     // Keys that are equal but for the index: order their parameters fully.
@@ -767,9 +932,9 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [Key], spare: &mu
             end += 1;
         }
         if end - start > 1
-            && let Some(part) = list.get_mut(start..end)
+            && let Some(part) = order.get_mut(start..end)
         {
-            part.sort_unstable_by(|a, b| cmp_normalized(a, b, owned));
+            part.sort_unstable_by(by_whole);
         }
         start = end;
     }
@@ -782,25 +947,23 @@ fn sort_keyed(list: &mut [Param<'_>], owned: &[u8], keys: &mut [Key], spare: &mu
 /// Names and values are held in their §3.6 encoding, which has only
 /// unreserved bytes and `%XX` escapes, so encoding them again only turns
 /// each `%` into `%25`; and a [`Text`] knows whether it has a `%` at all.
-pub(crate) fn put_normalized(list: &[Param<'_>], owned: &[u8], twice: bool, sink: &mut impl Sink) {
-    let Some((first, rest)) = list.split_first() else {
+pub(crate) fn put_normalized(list: Sorted<'_>, owned: &[u8], twice: bool, sink: &mut impl Sink) {
+    let Some(first) = list.get(0) else {
         return;
     };
     if twice {
-        put_encoded_pair(first, owned, false, sink);
-        for p in rest {
-            put_encoded_pair(p, owned, true, sink);
-        }
+        list.put_encoded(owned, false, sink);
         return;
     }
-    for (i, p) in list.iter().enumerate() {
-        if i > 0 {
-            sink.put(b"&");
-        }
+    sink.put(resolve(first.name, owned));
+    sink.put(b"=");
+    sink.put(resolve(first.value, owned));
+    list.split_at(1).1.for_each(|p| {
+        sink.put(b"&");
         sink.put(resolve(p.name, owned));
         sink.put(b"=");
         sink.put(resolve(p.value, owned));
-    }
+    });
 }
 
 /// Writes `name%3Dvalue` as a base string holds a parameter (encoded
@@ -1523,9 +1686,6 @@ mod tests {
                     value: encoded(v),
                 })
                 .collect();
-            let mut want = params.clone();
-            want.sort_by(|a, b| cmp_normalized(a, b, &[]));
-            sort_params(&mut params, &[]);
             let texts = |list: &[Param<'_>]| -> Vec<(Vec<u8>, Vec<u8>)> {
                 list.iter()
                     .map(|p| {
@@ -1536,6 +1696,18 @@ mod tests {
                     })
                     .collect()
             };
+            let mut want = params.clone();
+            want.sort_by(|a, b| cmp_normalized(a, b, &[]));
+            // The order alone, with the list as it was read (longer lists
+            // are written that way), then the list moved into that order.
+            let mut order = alloc::vec![0; n];
+            if n > FEW {
+                order_params(&params, &[], &mut order);
+                let mut by_order = Vec::new();
+                Sorted::by(&params, &order).for_each(|p| by_order.push(*p));
+                assert_eq!(texts(&by_order), texts(&want), "order of {n} {kind}");
+            }
+            sort_params(&mut params, &[]);
             assert_eq!(texts(&params), texts(&want), "{n} {kind}");
         }
     }
@@ -1547,7 +1719,7 @@ mod tests {
             value: encoded(b"%2Fx%25"),
         }];
         let mut out = Vec::new();
-        put_normalized(&params, &[], true, &mut out);
+        put_normalized(Sorted::in_place(&params), &[], true, &mut out);
         assert_eq!(out, b"a%2520b%3D%252Fx%2525");
     }
 

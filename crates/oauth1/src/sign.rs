@@ -18,7 +18,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::encoding::{all_unreserved, encoded_len, put_encoded};
 use crate::params::{
-    HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Text, cmp_encoded, is_form,
+    HeaderParams, INLINE, LARGE, Param, ParamList, SMALL, Sorted, Text, cmp_encoded, is_form,
     is_oauth_name, is_oauth_scheme, put_encoded_pair, put_normalized, put_reencoded, resolve,
     sorts_before_oauth,
 };
@@ -466,7 +466,7 @@ pub(crate) enum BaseSource<'x> {
     Parts {
         method: &'x str,
         url: &'x Url<'x>,
-        list: &'x [Param<'x>],
+        list: Sorted<'x>,
         /// What the list's owned [`Text`]s point into.
         owned: &'x [u8],
         /// The signer's protocol parameters, in name order, merged into
@@ -561,7 +561,7 @@ fn form_body<'a>(parts: &RequestParts<'a>) -> &'a [u8] {
 pub(crate) fn put_base_string(
     method: &str,
     url: &Url<'_>,
-    list: &[Param<'_>],
+    list: Sorted<'_>,
     owned: &[u8],
     oauth: &[OauthPair<'_>],
     sink: &mut impl Sink,
@@ -585,9 +585,13 @@ pub(crate) fn put_base_string(
     let signed = |p: &&Param<'_>| resolve(p.name, owned) != SIGNATURE.name.as_bytes();
     let Some((first, _)) = oauth.split_first() else {
         // The list has the protocol parameters (an already-signed request).
-        for (i, p) in list.iter().filter(signed).enumerate() {
-            put_encoded_pair(p, owned, i > 0, sink);
-        }
+        let mut after_another = false;
+        list.for_each(|p| {
+            if signed(&p) {
+                put_encoded_pair(p, owned, after_another, sink);
+                after_another = true;
+            }
+        });
         return;
     };
     // Most requests have no `oauth_*` parameter of their own: theirs sort
@@ -595,16 +599,14 @@ pub(crate) fn put_base_string(
     let at = list.partition_point(|p| sorts_before_oauth(resolve(p.name, owned)));
     let (head, tail) = list.split_at(at);
     if tail
-        .first()
+        .get(0)
         .is_none_or(|p| !is_oauth_name(resolve(p.name, owned)))
     {
         put_normalized(head, owned, true, sink);
         for (i, pair) in oauth.iter().enumerate() {
             pair.put_base(i == 0 && head.is_empty(), sink);
         }
-        for p in tail {
-            put_encoded_pair(p, owned, true, sink);
-        }
+        tail.put_encoded(owned, true, sink);
         return;
     }
     // The request's parameters that sort before the first protocol
@@ -612,14 +614,18 @@ pub(crate) fn put_base_string(
     let before = list.partition_point(|p| {
         cmp_pair(resolve(p.name, owned), resolve(p.value, owned), first) == Ordering::Less
     });
-    let (head, mut rest) = list.split_at(before);
+    let (head, rest) = list.split_at(before);
     let mut first_written = true;
-    for p in head.iter().filter(signed) {
-        put_encoded_pair(p, owned, !first_written, sink);
-        first_written = false;
-    }
+    head.for_each(|p| {
+        if signed(&p) {
+            put_encoded_pair(p, owned, !first_written, sink);
+            first_written = false;
+        }
+    });
+    // The next of `rest` to write.
+    let mut next = 0;
     for pair in oauth {
-        while let Some((p, tail)) = rest.split_first() {
+        while let Some(p) = rest.get(next) {
             let (name, value) = (resolve(p.name, owned), resolve(p.value, owned));
             if cmp_pair(name, value, pair) != Ordering::Less {
                 break;
@@ -627,14 +633,16 @@ pub(crate) fn put_base_string(
             if signed(&p) {
                 put_encoded_pair(p, owned, true, sink);
             }
-            rest = tail;
+            next += 1;
         }
         pair.put_base(first_written, sink);
         first_written = false;
     }
-    for p in rest.iter().filter(signed) {
-        put_encoded_pair(p, owned, true, sink);
-    }
+    rest.split_at(next).1.for_each(|p| {
+        if signed(&p) {
+            put_encoded_pair(p, owned, true, sink);
+        }
+    });
 }
 
 /// The order of a request's parameter (`name`, `value`, encoded) against a protocol pair.
@@ -676,7 +684,7 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
     put_base_string(
         parts.method,
         &url,
-        list.as_slice(),
+        Sorted::in_place(list.as_slice()),
         list.owned(),
         &[],
         &mut out,
@@ -1270,12 +1278,13 @@ fn sorted_then<'a, const N: usize, const NEXT: usize, T>(
     if list.overflowed() {
         return sorted_then::<NEXT, LARGE, T>(parts, form, oauth, then);
     }
-    list.sort();
+    let mut order = [0; N];
+    let (list, owned) = list.sorted(&mut order);
     let base = BaseSource::Parts {
         method: parts.method,
         url: &url,
-        list: list.as_slice(),
-        owned: list.owned(),
+        list,
+        owned,
         oauth: oauth.as_slice(),
     };
     then(&base, oauth)

@@ -11,7 +11,8 @@ use subtle::ConstantTimeEq;
 
 use crate::encoding::{decode_text, put_decoded};
 use crate::params::{
-    HeaderParams, ParamList, Text, check_count, is_form, is_oauth_scheme, resolve, static_name,
+    HeaderParams, ParamList, Sorted, Text, check_count, is_form, is_oauth_scheme, resolve,
+    static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, body_hash};
@@ -495,7 +496,7 @@ impl ParsedRequest<'_> {
         then(&BaseSource::Parts {
             method: self.method,
             url: &self.url,
-            list: self.params.as_slice(),
+            list: Sorted::in_place(self.params.as_slice()),
             owned,
             oauth: pairs.get(..n).unwrap_or_default(),
         })
