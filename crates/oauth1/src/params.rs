@@ -833,34 +833,51 @@ fn sort_keys(keys: &mut [Key], spare: &mut [Key], vary: u64) {
     };
     let (mut from, mut to) = (keys, spare);
     let mut in_spare = false;
+    // The bytes in which keys differ, lowest first.
+    let mut digits = [0; 8];
+    let mut count = 0;
     for byte in 0..8 {
-        if (vary >> (8 * byte)) & 0xFF == 0 {
-            continue;
+        if (vary >> (8 * byte)) & 0xFF != 0 {
+            digits[count] = byte;
+            count += 1;
         }
-        let digit = |k: &Key| usize::from(k[byte]);
-        let mut at = [0u32; 256];
+    }
+    // Up to three digits are counted in one pass over the keys (the counts
+    // do not depend on the keys' order): one pass instead of three, and
+    // the increments of the three tables do not wait for each other.
+    for group in digits.get(..count).unwrap_or_default().chunks(3) {
+        // (Three tables, not an array of three: that would be cleared by a
+        // call to `memset`.)
+        let (mut t0, mut t1, mut t2) = ([0u32; 256], [0u32; 256], [0u32; 256]);
+        // A group of fewer than three counts its last digit again.
+        let byte = |i: usize| group.get(i).or(group.last()).copied().unwrap_or(0) & 7;
+        let (b0, b1, b2) = (byte(0), byte(1), byte(2));
         for k in from.iter() {
-            at[digit(k)] += 1;
+            t0[usize::from(k[b0])] += 1;
+            t1[usize::from(k[b1])] += 1;
+            t2[usize::from(k[b2])] += 1;
         }
-        // Offsets up to the highest digit that occurs, where every key is
-        // counted (names use low byte values; cheaper than tracking the
-        // range while counting).
-        let mut sum = 0;
-        for slot in &mut at {
-            (*slot, sum) = (sum, sum + *slot);
-            if sum as usize == n {
-                break;
+        for (table, &byte) in [&mut t0, &mut t1, &mut t2].into_iter().zip(group) {
+            // Offsets up to the highest digit that occurs, where every key
+            // is counted (names use low byte values; cheaper than tracking
+            // the range while counting).
+            let mut sum = 0;
+            for slot in table.iter_mut() {
+                (*slot, sum) = (sum, sum + *slot);
+                if sum as usize == n {
+                    break;
+                }
             }
-        }
-        for k in from.iter() {
-            let slot = &mut at[digit(k)];
-            if let Some(place) = to.get_mut(*slot as usize) {
-                *place = *k;
+            for k in from.iter() {
+                let slot = &mut table[usize::from(k[byte])];
+                if let Some(place) = to.get_mut(*slot as usize) {
+                    *place = *k;
+                }
+                *slot += 1;
             }
-            *slot += 1;
+            (from, to) = (to, from);
+            in_spare = !in_spare;
         }
-        (from, to) = (to, from);
-        in_spare = !in_spare;
     }
     if in_spare {
         to.copy_from_slice(from);
