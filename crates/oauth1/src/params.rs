@@ -1116,9 +1116,27 @@ pub(crate) struct HeaderParams<'a> {
 
 /// Whether `value` is an `Authorization` value with the `OAuth` scheme.
 pub(crate) fn is_oauth_scheme(value: &str) -> bool {
-    let v = value.trim_start_matches([' ', '\t']).as_bytes();
-    v.get(..5).is_some_and(|s| s.eq_ignore_ascii_case(b"OAuth"))
-        && v.get(5).is_none_or(|&b| b == b' ' || b == b'\t')
+    oauth_params(value).is_some()
+}
+
+/// What follows the `OAuth` scheme (any case) of an `Authorization` value,
+/// from the scheme on; nothing for another scheme.
+fn oauth_params(value: &str) -> Option<&str> {
+    let start = value
+        .bytes()
+        .position(|b| b != b' ' && b != b'\t')
+        .unwrap_or(value.len());
+    let text = value.get(start..)?;
+    let v = text.as_bytes();
+    // Clearing bit 5 of each byte upper-cases letters (and changes no
+    // other byte into one): one comparison of five bytes.
+    let scheme = v.first_chunk::<5>()?;
+    let upper = u64::from_le_bytes([
+        scheme[0], scheme[1], scheme[2], scheme[3], scheme[4], 0, 0, 0,
+    ]) & 0xDF_DFDF_DFDF;
+    let is_oauth = upper == u64::from_le_bytes(*b"OAUTH\0\0\0")
+        && v.get(5).is_none_or(|&b| b == b' ' || b == b'\t');
+    is_oauth.then_some(text)
 }
 
 /// How [`HeaderParams`] reads a byte of a name or a quoted value.
@@ -1157,10 +1175,7 @@ static HEADER_CLASS: [u8; 256] = {
 impl<'a> HeaderParams<'a> {
     /// Starts reading `value`, which must use the `OAuth` scheme (any case).
     pub(crate) fn new(value: &'a str) -> Result<Self, Error> {
-        if !is_oauth_scheme(value) {
-            return Err(MALFORMED_HEADER);
-        }
-        let text = value.trim_start_matches([' ', '\t']);
+        let text = oauth_params(value).ok_or(MALFORMED_HEADER)?;
         Ok(Self {
             text,
             at: 5,
@@ -1770,6 +1785,30 @@ mod tests {
         )));
         assert!(!is_form(Some("application/json")));
         assert!(!is_form(None));
+    }
+
+    #[test]
+    fn the_scheme_test_agrees_with_a_case_blind_comparison() {
+        // Every printable byte in each of the five places, the others the
+        // scheme's letters, and what may follow it.
+        let reference = |v: &str| {
+            let v = v.trim_start_matches([' ', '\t']).as_bytes();
+            v.get(..5).is_some_and(|s| s.eq_ignore_ascii_case(b"OAuth"))
+                && v.get(5).is_none_or(|&b| b == b' ' || b == b'\t')
+        };
+        for place in 0..5 {
+            for b in 0x20u8..0x7F {
+                let mut scheme = *b"oAuTh";
+                scheme[place] = b;
+                for (lead, tail) in [("", ""), (" \t", " x"), ("", "\tx"), ("", "x"), ("", "=")] {
+                    let value =
+                        alloc::format!("{lead}{}{tail}", core::str::from_utf8(&scheme).unwrap());
+                    assert_eq!(is_oauth_scheme(&value), reference(&value), "{value:?}");
+                }
+            }
+        }
+        assert!(!is_oauth_scheme("OAut"));
+        assert!(!is_oauth_scheme(""));
     }
 
     #[test]

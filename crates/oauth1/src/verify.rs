@@ -9,10 +9,9 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::encoding::{decode_text, put_decoded};
+use crate::encoding::{decode_text, put_decoded, word_at};
 use crate::params::{
-    HeaderParams, ParamList, Sorted, Text, check_count, is_form, is_oauth_scheme, resolve,
-    static_name,
+    HeaderParams, ParamList, Sorted, Text, check_count, is_form, resolve, static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, body_hash};
@@ -144,13 +143,11 @@ fn same_signature(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let mut diff = 0u64;
-    for (x, y) in a.chunks(8).zip(b.chunks(8)) {
-        let word = |c: &[u8]| {
-            let mut w = [0u8; 8];
-            w.iter_mut().zip(c).for_each(|(o, &i)| *o = i);
-            u64::from_le_bytes(w)
-        };
-        diff |= word(x) ^ word(y);
+    let mut at = 0;
+    while at < a.len() {
+        // Both are padded alike past their (equal) ends.
+        diff |= word_at(a, at) ^ word_at(b, at);
+        at += 8;
     }
     bool::from(diff.ct_eq(&0))
 }
@@ -302,8 +299,9 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         params.add_query(query.as_bytes())?;
         slots.take_from(&params, 0)?;
     }
-    if let Some(header) = parts.authorization.filter(|h| is_oauth_scheme(h)) {
-        for param in HeaderParams::new(header)? {
+    // A header of another scheme is not this protocol's: left alone.
+    if let Some(header) = parts.authorization.and_then(|h| HeaderParams::new(h).ok()) {
+        for param in header {
             let param = param?;
             if param.name == "realm" {
                 if realm.is_some() {
