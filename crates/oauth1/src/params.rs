@@ -18,6 +18,10 @@ use crate::encoding::{
     all_unreserved, bytes_equal, decode_bytes, decode_text, is_unreserved, put_encoded, specials,
     unreserved_run, word_at,
 };
+use crate::sign::{
+    BODY_HASH, CALLBACK, CONSUMER_KEY, NONCE, OauthName, SIGNATURE, SIGNATURE_METHOD, TIMESTAMP,
+    TOKEN, VERIFIER, VERSION,
+};
 use crate::sink::{AMP, EQ, PERCENT, Sink};
 
 /// A name or value in its §3.6 encoding: borrowed from the request, with
@@ -1069,6 +1073,9 @@ pub(crate) struct HeaderParam<'a> {
     pub(crate) value_tail: &'a [u8],
     pub(crate) name_form: Option<bool>,
     pub(crate) value_form: Option<bool>,
+    /// The protocol parameter it is, when its name was recognized whole
+    /// (its place in name order; see [`protocol_name_at`]).
+    pub(crate) protocol: Option<u8>,
 }
 
 impl<'a> HeaderParam<'a> {
@@ -1249,17 +1256,8 @@ impl<'a> HeaderParams<'a> {
         }
     }
 
-    #[inline(always)]
-    fn read_param(&mut self) -> Result<Option<HeaderParam<'a>>, Error> {
-        // Empty list elements (`a="1", , b="2"`) are allowed by RFC 9110 §5.6.1.
-        loop {
-            self.skip_ows();
-            match self.byte() {
-                None => return Ok(None),
-                Some(b',') => self.at += 1,
-                Some(_) => break,
-            }
-        }
+    /// Reads a name and the `=` and `"` after it.
+    fn read_name(&mut self) -> Result<(&'a str, Option<bool>), Error> {
         let (name_end, name_form) = self.scan_name();
         if name_end == self.at {
             return Err(MALFORMED_HEADER);
@@ -1271,6 +1269,34 @@ impl<'a> HeaderParams<'a> {
         self.expect(b'=')?;
         self.skip_ows();
         self.expect(b'"')?;
+        Ok((name, name_form))
+    }
+
+    #[inline(always)]
+    fn read_param(&mut self) -> Result<Option<HeaderParam<'a>>, Error> {
+        // Empty list elements (`a="1", , b="2"`) are allowed by RFC 9110 §5.6.1.
+        loop {
+            self.skip_ows();
+            match self.byte() {
+                None => return Ok(None),
+                Some(b',') => self.at += 1,
+                Some(_) => break,
+            }
+        }
+        // Most names are protocol names followed by `="`: matched whole,
+        // with no scan.
+        let (name, name_form, protocol) = match protocol_name_at(self.text.as_bytes(), self.at) {
+            Some(spec) => {
+                let end = self.at + spec.name.len();
+                let name = self.text.get(self.at..end).unwrap_or(spec.name);
+                self.at = end + 2;
+                (name, Some(false), Some(spec.order))
+            }
+            None => {
+                let (name, form) = self.read_name()?;
+                (name, form, None)
+            }
+        };
         let (value_end, value_form) = self.scan_value()?;
         let value = self.text.get(self.at..value_end).ok_or(MALFORMED_HEADER)?;
         let value_tail = self.text.as_bytes().get(self.at..).unwrap_or_default();
@@ -1287,6 +1313,7 @@ impl<'a> HeaderParams<'a> {
             value_tail,
             name_form,
             value_form,
+            protocol,
         }))
     }
 }
@@ -1305,6 +1332,48 @@ impl<'a> Iterator for HeaderParams<'a> {
         }
         item
     }
+}
+
+/// The protocol parameter whose name, followed by `="`, starts at
+/// `bytes[at]`: told apart by the byte after `oauth_`, then compared whole.
+#[inline]
+fn protocol_name_at(bytes: &[u8], at: usize) -> Option<&'static OauthName> {
+    let rest = bytes.get(at..)?;
+    let head = u64::from_le_bytes(*rest.first_chunk::<8>()?);
+    // `oauth_` in the low six bytes.
+    if head & 0xFFFF_FFFF_FFFF != u64::from_le_bytes(*b"oauth_\0\0") {
+        return None;
+    }
+    let candidates: [&'static OauthName; 2] = match (head >> 48) as u8 {
+        b'b' => [&BODY_HASH, &BODY_HASH],
+        b'c' => [&CONSUMER_KEY, &CALLBACK],
+        b'n' => [&NONCE, &NONCE],
+        b's' => [&SIGNATURE, &SIGNATURE_METHOD],
+        b't' => [&TIMESTAMP, &TOKEN],
+        b'v' => [&VERSION, &VERIFIER],
+        _ => return None,
+    };
+    // `name="`: the header piece `", name="` without its first three bytes.
+    let written = |spec: &OauthName| spec.header.as_bytes().get(3..).unwrap_or_default();
+    candidates
+        .into_iter()
+        .find(|spec| starts_with_short(rest, written(spec)))
+}
+
+/// Whether `text` starts with `piece`, compared eight bytes at a time when
+/// `piece` has 8 to 24 bytes (as every `name="` of a protocol name has).
+#[inline]
+fn starts_with_short(text: &[u8], piece: &[u8]) -> bool {
+    let n = piece.len();
+    if !(8..=24).contains(&n) || text.len() < n {
+        return text.starts_with(piece);
+    }
+    let word = |s: &[u8], i: usize| s.get(i..).and_then(<[u8]>::first_chunk::<8>).copied();
+    // Three words, overlapping where `n < 24`, cover every byte.
+    let middle = (n - 8).min(8);
+    word(text, 0) == word(piece, 0)
+        && word(text, middle) == word(piece, middle)
+        && word(text, n - 8) == word(piece, n - 8)
 }
 
 /// RFC 9110 `tchar`, plus `%` (names are §3.6-encoded), by table lookup.
@@ -1785,6 +1854,47 @@ mod tests {
         )));
         assert!(!is_form(Some("application/json")));
         assert!(!is_form(None));
+    }
+
+    #[test]
+    fn protocol_names_are_recognized_whole_and_only_before_an_opening_quote() {
+        use crate::sign::PROTOCOL;
+        for spec in PROTOCOL {
+            let at = |text: &str| protocol_name_at(text.as_bytes(), 2).map(|s| s.name);
+            assert_eq!(
+                at(&alloc::format!(", {}=\"v\"", spec.name)),
+                Some(spec.name)
+            );
+            // Not followed by `="`, longer, shorter, another case: read the slow way.
+            for other in [
+                alloc::format!(", {} =\"v\"", spec.name),
+                alloc::format!(", {}=v", spec.name),
+                alloc::format!(", {}x=\"v\"", spec.name),
+                alloc::format!(", {}=\"", &spec.name[..spec.name.len() - 1]),
+                alloc::format!(", {}=\"v\"", spec.name.to_uppercase()),
+                alloc::format!(", {}", spec.name),
+            ] {
+                assert_eq!(at(&other), None, "{other}");
+            }
+        }
+        // The word-wise comparison against the byte-wise one, at every length.
+        let text = b"oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\"";
+        for n in 0..=text.len() {
+            for end in 0..=text.len() {
+                let piece = &text[..n];
+                let mut other = text[..end].to_vec();
+                if let Some(b) = other.get_mut(n.saturating_sub(1)) {
+                    *b ^= 1;
+                }
+                for t in [&text[..end], &other[..]] {
+                    assert_eq!(
+                        starts_with_short(t, piece),
+                        t.starts_with(piece),
+                        "{n} {end}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -705,7 +705,7 @@ pub(crate) struct OauthName {
     base: &'static str,
     /// `", name="`: the pair's start in an `Authorization` header, after
     /// another pair (whose value the quote closes).
-    header: &'static str,
+    pub(crate) header: &'static str,
     /// `&name=`: the pair's start in a form or query, after another pair.
     form: &'static str,
 }

@@ -311,7 +311,11 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
                 realm = Some(param.value);
                 continue;
             }
-            if let Some(slot) = slot_of(param.name.as_bytes()) {
+            let slot = match param.protocol {
+                Some(order) => Some(usize::from(order)),
+                None => slot_of(param.name.as_bytes()),
+            };
+            if let Some(slot) = slot {
                 // Protocol parameters stay out of the list: they are merged
                 // into it, in name order, as the base string is written.
                 let value = param.value_text(&mut params)?;
