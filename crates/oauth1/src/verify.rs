@@ -286,10 +286,13 @@ fn text<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
 /// [`Error::UnsupportedVersion`], in that order of checking.
 pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, Error> {
     let url = Url::parse(parts.url)?;
-    // Room for a parameter per 16 bytes of URL and body, and the header's
-    // (a guess, not a bound: counting the `&`s first cost more than the
-    // list's rare growth).
-    let capacity = (parts.url.len() + parts.body.len()) / 16 + 16;
+    // Room for a parameter per 24 bytes of URL and body, and a few of the
+    // header's (a guess, not a bound: the list grows when it must). Not
+    // more: a list of a small request stays small enough for the
+    // allocator's fast path (with one per 16 bytes and 16 more, W1's list
+    // took a slow path, a twentieth of its verification). Counting the `&`s
+    // first cost more than it saved.
+    let capacity = (parts.url.len() + parts.body.len()) / 24 + 8;
     let mut params = ParamList::with_capacity(capacity);
     let mut slots = Slots::default();
     let mut realm = None;
