@@ -901,7 +901,13 @@ fn order_keyed(
     let n = order.len();
     let param = |at: u16| list.get(usize::from(at)).unwrap_or(&Param::EMPTY);
     let by_whole = |a: &u16, b: &u16| cmp_normalized(param(*a), param(*b), owned);
+    for (i, at) in order.iter_mut().enumerate() {
+        // `i < n <= 2^16`.
+        *at = i as u16;
+    }
     let Some(keys) = keys.get_mut(..n) else {
+        // (No room for the keys: the callers always give it.)
+        order.sort_unstable_by(by_whole);
         return;
     };
     for (key, p) in keys.iter_mut().zip(list.iter()) {
@@ -909,10 +915,6 @@ fn order_keyed(
     }
     let first = keys.first().copied().map_or(0, value);
     let differ = keys.iter().fold(0, |d, &k| d | (value(k) ^ first));
-    for (i, at) in order.iter_mut().enumerate() {
-        // `i < n <= 2^16`.
-        *at = i as u16;
-    }
     if differ == 0 {
         // Every name starts with the same eight bytes.
         order.sort_unstable_by(by_whole);
