@@ -1303,11 +1303,18 @@ impl<'a> HeaderParams<'a> {
         let value = self.text.get(self.at..value_end).ok_or(MALFORMED_HEADER)?;
         let value_tail = self.text.as_bytes().get(self.at..).unwrap_or_default();
         self.at = value_end + 1;
-        self.skip_ows();
-        match self.byte() {
-            None => {}
-            Some(b',') => self.at += 1,
-            Some(_) => return Err(MALFORMED_HEADER),
+        // The usual separator, `, `, at once; else any whitespace around
+        // one comma, or the end.
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.at..self.at + 2) == Some(b", ") {
+            self.at += 2;
+        } else {
+            self.skip_ows();
+            match self.byte() {
+                None => {}
+                Some(b',') => self.at += 1,
+                Some(_) => return Err(MALFORMED_HEADER),
+            }
         }
         Ok(Some(HeaderParam {
             name,
