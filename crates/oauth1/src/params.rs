@@ -1148,39 +1148,6 @@ fn oauth_params(value: &str) -> Option<&str> {
     is_oauth.then_some(text)
 }
 
-/// How [`HeaderParams`] reads a byte of a name or a quoted value.
-const H_UNRESERVED: u8 = 0;
-/// `%`: an escape, canonical or not.
-const H_PERCENT: u8 = 1;
-/// `"`: the value ends.
-const H_QUOTE: u8 = 2;
-/// A backslash or a control byte, which a §3.6-encoded value never holds.
-const H_BAD: u8 = 3;
-/// Any other byte: allowed, but the text must be encoded again.
-const H_OTHER: u8 = 4;
-
-static HEADER_CLASS: [u8; 256] = {
-    let mut table = [H_OTHER; 256];
-    let mut i = 0;
-    while i < 256 {
-        // `i < 256`, so the cast is exact.
-        let b = i as u8;
-        table[i] = if is_unreserved(b) {
-            H_UNRESERVED
-        } else if b == b'%' {
-            H_PERCENT
-        } else if b == b'"' {
-            H_QUOTE
-        } else if b == b'\\' || b.is_ascii_control() {
-            H_BAD
-        } else {
-            H_OTHER
-        };
-        i += 1;
-    }
-    table
-};
-
 impl<'a> HeaderParams<'a> {
     /// Starts reading `value`, which must use the `OAuth` scheme (any case).
     pub(crate) fn new(value: &'a str) -> Result<Self, Error> {
@@ -1215,22 +1182,17 @@ impl<'a> HeaderParams<'a> {
     fn scan_name(&self) -> (usize, Option<bool>) {
         let bytes = self.text.as_bytes();
         let (mut i, mut form) = (self.at, Some(false));
-        while let Some(&b) = bytes.get(i) {
-            // An `if` chain, not a `match` (as in `scan_value`).
-            let class = HEADER_CLASS[usize::from(b)];
-            if class == H_UNRESERVED {
-                i = unreserved_run(bytes, i);
-            } else if class == H_PERCENT {
-                form = form.and(canonical_escape(bytes, i));
-                i += 1;
-            } else if is_tchar(b) {
-                form = None;
-                i += 1;
-            } else {
-                break;
+        // Runs of unreserved bytes, each ended by an escape, another token
+        // byte (the name must be encoded again), or the name's end.
+        loop {
+            i = unreserved_run(bytes, i);
+            match bytes.get(i) {
+                Some(b'%') => form = form.and(canonical_escape(bytes, i)),
+                Some(&b) if is_tchar(b) => form = None,
+                _ => return (i, form),
             }
+            i += 1;
         }
-        (i, form)
     }
 
     /// Reads a quoted value from `self.at` (after its opening quote): where
@@ -1249,7 +1211,9 @@ impl<'a> HeaderParams<'a> {
                 return Ok((i, form));
             } else if b == Some(b'%') {
                 form = form.and(canonical_escape(bytes, i));
-            } else if b.is_some_and(|b| HEADER_CLASS[usize::from(b)] == H_OTHER) {
+            } else if b.is_some_and(|b| b != b'\\' && !b.is_ascii_control()) {
+                // Allowed, but not in its §3.6 form: encoded again. (A
+                // backslash or a control byte is never in a §3.6 value.)
                 form = None;
             } else {
                 return Err(MALFORMED_HEADER);
