@@ -1307,17 +1307,18 @@ impl<'a> Iterator for HeaderParams<'a> {
     }
 }
 
-/// The protocol parameter whose name, followed by `="`, starts at
-/// `bytes[at]`: told apart by the byte after `oauth_`, then compared whole.
+/// The protocol names that `text` (a name, or a name and what follows it)
+/// can start with: none unless it starts with `oauth_`, else the one or two
+/// with the same byte after it.
 #[inline]
-fn protocol_name_at(bytes: &[u8], at: usize) -> Option<&'static OauthName> {
-    let rest = bytes.get(at..)?;
-    let head = u64::from_le_bytes(*rest.first_chunk::<8>()?);
+fn protocol_candidates(text: &[u8]) -> Option<[&'static OauthName; 2]> {
+    // Every protocol name is longer than eight bytes.
+    let head = u64::from_le_bytes(*text.first_chunk::<8>()?);
     // `oauth_` in the low six bytes.
     if head & 0xFFFF_FFFF_FFFF != u64::from_le_bytes(*b"oauth_\0\0") {
         return None;
     }
-    let candidates: [&'static OauthName; 2] = match (head >> 48) as u8 {
+    Some(match (head >> 48) as u8 {
         b'b' => [&BODY_HASH, &BODY_HASH],
         b'c' => [&CONSUMER_KEY, &CALLBACK],
         b'n' => [&NONCE, &NONCE],
@@ -1325,10 +1326,24 @@ fn protocol_name_at(bytes: &[u8], at: usize) -> Option<&'static OauthName> {
         b't' => [&TIMESTAMP, &TOKEN],
         b'v' => [&VERSION, &VERIFIER],
         _ => return None,
-    };
+    })
+}
+
+/// The protocol parameter named `name`, if it is one.
+pub(crate) fn protocol_name(name: &[u8]) -> Option<&'static OauthName> {
+    protocol_candidates(name)?
+        .into_iter()
+        .find(|spec| spec.name.as_bytes() == name)
+}
+
+/// The protocol parameter whose name, followed by `="`, starts at
+/// `bytes[at]`: one of its candidates, compared whole.
+#[inline]
+fn protocol_name_at(bytes: &[u8], at: usize) -> Option<&'static OauthName> {
+    let rest = bytes.get(at..)?;
     // `name="`: the header piece `", name="` without its first three bytes.
     let written = |spec: &OauthName| spec.header.as_bytes().get(3..).unwrap_or_default();
-    candidates
+    protocol_candidates(rest)?
         .into_iter()
         .find(|spec| starts_with_short(rest, written(spec)))
 }
@@ -1834,6 +1849,11 @@ mod tests {
         use crate::sign::PROTOCOL;
         for spec in PROTOCOL {
             let at = |text: &str| protocol_name_at(text.as_bytes(), 2).map(|s| s.name);
+            // A name alone: only itself.
+            let named = |name: &str| protocol_name(name.as_bytes()).map(|s| s.name);
+            assert_eq!(named(spec.name), Some(spec.name));
+            assert_eq!(named(&alloc::format!("{}x", spec.name)), None);
+            assert_eq!(named(&spec.name[..spec.name.len() - 1]), None);
             assert_eq!(
                 at(&alloc::format!(", {}=\"v\"", spec.name)),
                 Some(spec.name)

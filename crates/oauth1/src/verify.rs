@@ -11,7 +11,8 @@ use subtle::ConstantTimeEq;
 
 use crate::encoding::{decode_text, put_decoded, word_at};
 use crate::params::{
-    HeaderParams, ParamList, Sorted, Text, check_count, is_form, resolve, static_name,
+    HeaderParams, ParamList, Sorted, Text, check_count, is_form, protocol_name, resolve,
+    static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, body_hash};
@@ -227,25 +228,7 @@ const SIGNATURE_SLOT: usize = SIGNATURE.order as usize;
 /// Where a protocol parameter goes among [`parse_request`]'s slots (in
 /// name order), by its name.
 fn slot_of(name: &[u8]) -> Option<usize> {
-    // Length and the byte after `oauth_` tell the names apart; one
-    // comparison confirms.
-    let slot = match (name.len(), name.get(6)?) {
-        (15, b'b') => 0,
-        (14, b'c') => 1,
-        (18, b'c') => 2,
-        (11, b'n') => 3,
-        (15, b's') => 4,
-        (22, b's') => 5,
-        (15, b't') => 6,
-        (11, b't') => 7,
-        (14, b'v') => 8,
-        (13, b'v') => 9,
-        _ => return None,
-    };
-    PROTOCOL
-        .get(slot)
-        .filter(|spec| spec.name.as_bytes() == name)
-        .map(|_| slot)
+    protocol_name(name).map(|spec| usize::from(spec.order))
 }
 
 /// The text of an encoded protocol parameter (owned ones in `owned`).
