@@ -136,6 +136,13 @@ impl<'a> Slots<'a> {
     }
 }
 
+/// Whether `request` carries the signature `key` makes of its base string
+/// (HMAC and PLAINTEXT keys).
+fn signed_with(request: &ParsedRequest<'_>, key: &Key) -> Result<bool, Error> {
+    let sent = request.signature.as_bytes();
+    request.with_base(|base| key.sign_with(base, |expected| same_signature(expected, sent)))
+}
+
 /// Whether two signatures are equal, in time that depends only on their
 /// lengths: the differences of eight-byte words are gathered, then compared
 /// with zero in constant time.
@@ -746,21 +753,13 @@ impl Verifier {
                     consumer_secret.secret(),
                     token_secret.map_or("", TokenSecret::secret),
                 )?;
-                let sent = request.signature.as_bytes();
-                request.with_base(|base| {
-                    key.sign_with(base, |expected| same_signature(expected, sent))
-                })?
+                signed_with(request, &key)?
             }
             VerifyKey::Keyed(keyed) => {
                 if keyed.method != method {
                     return Err(Error::UnsupportedSignatureMethod);
                 }
-                let sent = request.signature.as_bytes();
-                request.with_base(|base| {
-                    keyed
-                        .key
-                        .sign_with(base, |expected| same_signature(expected, sent))
-                })?
+                signed_with(request, &keyed.key)?
             }
             #[cfg(feature = "rsa")]
             VerifyKey::Rsa(public) => rsa_verify(method, public, request)?,
