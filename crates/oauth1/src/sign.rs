@@ -582,16 +582,9 @@ pub(crate) fn put_base_string(
     sink.put(b"&");
     url.put_base_uri_encoded(sink);
     sink.put(b"&");
-    let signed = |p: &&Param<'_>| resolve(p.name, owned) != SIGNATURE.name.as_bytes();
     let Some((first, _)) = oauth.split_first() else {
         // The list has the protocol parameters (an already-signed request).
-        let mut after_another = false;
-        list.for_each(|p| {
-            if signed(&p) {
-                put_encoded_pair(p, owned, after_another, sink);
-                after_another = true;
-            }
-        });
+        put_signed_pairs(list, owned, false, sink);
         return;
     };
     // Most requests have no `oauth_*` parameter of their own: theirs sort
@@ -615,13 +608,7 @@ pub(crate) fn put_base_string(
         cmp_pair(resolve(p.name, owned), resolve(p.value, owned), first) == Ordering::Less
     });
     let (head, rest) = list.split_at(before);
-    let mut first_written = true;
-    head.for_each(|p| {
-        if signed(&p) {
-            put_encoded_pair(p, owned, !first_written, sink);
-            first_written = false;
-        }
-    });
+    let mut first_written = !put_signed_pairs(head, owned, false, sink);
     // The next of `rest` to write.
     let mut next = 0;
     for pair in oauth {
@@ -630,7 +617,7 @@ pub(crate) fn put_base_string(
             if cmp_pair(name, value, pair) != Ordering::Less {
                 break;
             }
-            if signed(&p) {
+            if is_signed(p, owned) {
                 put_encoded_pair(p, owned, true, sink);
             }
             next += 1;
@@ -638,11 +625,32 @@ pub(crate) fn put_base_string(
         pair.put_base(first_written, sink);
         first_written = false;
     }
-    rest.split_at(next).1.for_each(|p| {
-        if signed(&p) {
-            put_encoded_pair(p, owned, true, sink);
+    put_signed_pairs(rest.split_at(next).1, owned, true, sink);
+}
+
+/// Whether a request's parameter is signed: all but `oauth_signature`
+/// (§3.4.1.3.1).
+fn is_signed(p: &Param<'_>, owned: &[u8]) -> bool {
+    resolve(p.name, owned) != SIGNATURE.name.as_bytes()
+}
+
+/// Writes the signed pairs of `list` as a base string holds them, the
+/// first after another pair when `after_another`; whether a pair now comes
+/// before what is written next.
+fn put_signed_pairs(
+    list: Sorted<'_>,
+    owned: &[u8],
+    after_another: bool,
+    sink: &mut impl Sink,
+) -> bool {
+    let mut wrote = after_another;
+    list.for_each(|p| {
+        if is_signed(p, owned) {
+            put_encoded_pair(p, owned, wrote, sink);
+            wrote = true;
         }
     });
+    wrote
 }
 
 /// The order of a request's parameter (`name`, `value`, encoded) against a protocol pair.
