@@ -10,7 +10,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::sink::Sink;
+use crate::sink::{Sink, copy_small};
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -85,29 +85,67 @@ pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
         .sum::<usize>()
 }
 
-/// The high bit of each byte of the result is set when that byte of `word`
-/// is not unreserved (§3.6), and every other bit is clear: eight bytes
-/// classified at once, with no table and no branch.
+/// A bit for each byte of `chunk` that is not unreserved (§3.6), the
+/// lowest for the first byte: sixteen bytes classified at once, with no
+/// table and no branch.
 ///
-/// Each range test works on the low seven bits of every byte: `v + (0x80 - lo)`
-/// has its high bit set when `v >= lo`, and `(0x80 + hi) - v` when `v <= hi`;
-/// neither carries or borrows into the next byte. Bytes with their own high
-/// bit set are never unreserved.
-#[inline]
-pub(crate) fn specials(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let low = word & !HIGH;
-    let within = |v: u64, lo: u8, hi: u8| {
-        v.wrapping_add((0x80 - u64::from(lo)) * ONES)
-            & ((0x80 + u64::from(hi)) * ONES).wrapping_sub(v)
-    };
-    let letters = within(low | (ONES * 0x20), b'a', b'z');
-    let digits = within(low, b'0', b'9');
-    let marks = within(low, b'-', b'.');
-    let underscore = within(low, b'_', b'_');
-    let tilde = within(low, b'~', b'~');
-    !(letters | digits | marks | underscore | tilde) & HIGH | word & HIGH
+/// Every step works on each byte alone, in arithmetic the compiler turns
+/// into one vector instruction for all sixteen: a byte's distance past the
+/// end of each unreserved range (a wrapping subtraction, then a saturating
+/// one) is zero inside the range; the least of the distances is zero for an
+/// unreserved byte, and adding 0x7F (saturating) sets the high bit of any
+/// other. A multiplication then gathers the eight high bits of each half.
+#[inline(always)]
+pub(crate) fn specials(chunk: [u8; CHUNK]) -> u32 {
+    let mut high = [0u8; CHUNK];
+    for (o, b) in high.iter_mut().zip(chunk) {
+        let letters = (b | 0x20).wrapping_sub(b'a').saturating_sub(b'z' - b'a');
+        let digits = b.wrapping_sub(b'0').saturating_sub(b'9' - b'0');
+        let marks = b.wrapping_sub(b'-').saturating_sub(b'.' - b'-');
+        let least = letters.min(digits).min(marks).min(b ^ b'_').min(b ^ b'~');
+        *o = least.saturating_add(0x7F) & 0x80;
+    }
+    let [lo, hi] = [&high[..8], &high[8..]].map(|half| {
+        let word = u64::from_le_bytes(half.try_into().unwrap_or_default());
+        // Bit 7 of byte k lands in bit 56 + k, and no two bits meet.
+        ((word >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    });
+    lo | hi << 8
+}
+
+/// The bytes [`specials`] classifies at once.
+pub(crate) const CHUNK: usize = 16;
+
+/// The sixteen bytes of `bytes` from `at`; past the end, `a`s (unreserved)
+/// fill the chunk.
+#[inline(always)]
+pub(crate) fn chunk_at(bytes: &[u8], at: usize) -> [u8; CHUNK] {
+    match bytes.get(at..).and_then(<[u8]>::first_chunk::<CHUNK>) {
+        Some(chunk) => *chunk,
+        None => last_chunk_at(bytes, at),
+    }
+}
+
+/// [`chunk_at`] for the last few bytes: once per text, kept out of the
+/// loops that read chunks (whose registers it would crowd).
+#[inline(never)]
+pub(crate) fn last_chunk_at(bytes: &[u8], at: usize) -> [u8; CHUNK] {
+    const PAD: [u8; CHUNK] = [b'a'; CHUNK];
+    // Fewer than sixteen bytes are left: `have` of them, 0 to 15.
+    let have = bytes.len().saturating_sub(at);
+    if have == 0 {
+        return PAD;
+    }
+    if let Some(last) = bytes.last_chunk::<CHUNK>() {
+        // The last sixteen bytes end with the ones wanted.
+        let kept = u128::from_le_bytes(*last) >> (8 * (CHUNK - have));
+        return (kept | u128::from_le_bytes(PAD) << (8 * have)).to_le_bytes();
+    }
+    let mut chunk = PAD;
+    if let (Some(to), Some(from)) = (chunk.get_mut(..have), bytes.get(at..)) {
+        copy_small(to, from);
+    }
+    chunk
 }
 
 /// The high bit of each byte of `word` that equals `b`, and no other bit
@@ -145,21 +183,21 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
 }
 
 /// The index of the first byte at or after `from` that is not unreserved
-/// (§3.6), or the length: unreserved runs are skipped eight bytes at a time.
+/// (§3.6), or the length: unreserved runs are skipped sixteen bytes at a time.
 #[inline(always)]
 pub(crate) fn unreserved_run(bytes: &[u8], from: usize) -> usize {
     let mut at = from;
     while at < bytes.len() {
-        let mask = specials(word_at(bytes, at));
+        let mask = specials(chunk_at(bytes, at));
         if mask != 0 {
-            return (at + (mask.trailing_zeros() / 8) as usize).min(bytes.len());
+            return (at + mask.trailing_zeros() as usize).min(bytes.len());
         }
-        at += 8;
+        at += CHUNK;
     }
     bytes.len()
 }
 
-/// Whether every byte of `bytes` is unreserved (§3.6), eight at a time.
+/// Whether every byte of `bytes` is unreserved (§3.6), sixteen at a time.
 #[inline]
 pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
     unreserved_run(bytes, 0) == bytes.len()
@@ -307,26 +345,55 @@ mod tests {
     }
 
     #[test]
-    fn eight_byte_classification_agrees_with_the_unreserved_set() {
+    fn chunk_classification_agrees_with_the_unreserved_set() {
         for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut word = [b'a'; 8];
-                word[at] = b;
-                let mask = specials(u64::from_le_bytes(word));
-                let want = if is_unreserved(b) {
-                    0
-                } else {
-                    0x80u64 << (8 * at)
-                };
-                assert_eq!(mask, want, "byte {b:#04x} at {at}");
+            for at in 0..CHUNK {
+                let mut chunk = [b'a'; CHUNK];
+                chunk[at] = b;
+                let want = if is_unreserved(b) { 0 } else { 1 << at };
+                assert_eq!(specials(chunk), want, "byte {b:#04x} at {at}");
             }
         }
-        // Neighbours never disturb each other (no carry or borrow across bytes).
+        // Each byte is classified alone, whatever its neighbours.
         let all: Vec<u8> = (0..=255).collect();
-        for word in all.windows(8) {
-            let mask = specials(u64::from_le_bytes(word.try_into().unwrap()));
-            for (at, &b) in word.iter().enumerate() {
-                assert_eq!(mask >> (8 * at + 7) & 1 == 1, !is_unreserved(b), "{word:?}");
+        for chunk in all.windows(CHUNK) {
+            let mask = specials(chunk.try_into().unwrap());
+            for (at, &b) in chunk.iter().enumerate() {
+                assert_eq!(mask >> at & 1 == 1, !is_unreserved(b), "{chunk:?}");
+            }
+            assert_eq!(mask >> CHUNK, 0);
+        }
+    }
+
+    #[test]
+    fn chunks_are_read_with_unreserved_padding_past_the_end() {
+        let bytes: Vec<u8> = (1..=40).collect();
+        for len in 0..=40 {
+            for at in 0..=len + 1 {
+                let mut want = [b'a'; CHUNK];
+                for (i, slot) in want.iter_mut().enumerate() {
+                    if let Some(&b) = bytes[..len].get(at + i) {
+                        *slot = b;
+                    }
+                }
+                assert_eq!(chunk_at(&bytes[..len], at), want, "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn unreserved_runs_end_at_the_first_other_byte() {
+        for len in 0..40 {
+            for stop in 0..=len {
+                for b in [b'%', b'&', b' ', b'+', 0x80, 0xFF, b'/', b'`', b'{'] {
+                    let mut text = vec![b'x'; len];
+                    if let Some(slot) = text.get_mut(stop) {
+                        *slot = b;
+                    }
+                    for from in 0..=stop {
+                        assert_eq!(unreserved_run(&text, from), stop, "{len} {stop} {from} {b}");
+                    }
+                }
             }
         }
     }

@@ -15,8 +15,8 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::encoding::{
-    all_unreserved, bytes_equal, decode_bytes, decode_text, is_unreserved, put_encoded, specials,
-    unreserved_run, word_at,
+    CHUNK, all_unreserved, bytes_equal, chunk_at, decode_bytes, decode_text, is_unreserved,
+    put_encoded, specials, unreserved_run, word_at,
 };
 use crate::sign::{
     BODY_HASH, CALLBACK, CONSUMER_KEY, NONCE, OauthName, SIGNATURE, SIGNATURE_METHOD, TIMESTAMP,
@@ -367,14 +367,9 @@ impl<'a, 's> ParamList<'a, 's> {
         let mut flags = 0u8;
         let mut base = 0;
         while base < raw.len() {
-            let word = match raw.get(base..).and_then(<[u8]>::first_chunk::<8>) {
-                Some(word) => u64::from_le_bytes(*word),
-                None => last_word_at(raw, base),
-            };
-            let mut mask = specials(word);
+            let mut mask = specials(chunk_at(raw, base));
             while mask != 0 {
-                // A set bit is the high bit of one of the word's eight bytes.
-                let i = base + (mask.trailing_zeros() / 8) as usize;
+                let i = base + mask.trailing_zeros() as usize;
                 mask &= mask - 1;
                 let shift = if eq == usize::MAX { 0 } else { 2 };
                 // An `if` chain, not a `match`: a jump table's indirect jump
@@ -398,7 +393,7 @@ impl<'a, 's> ParamList<'a, 's> {
                     flags |= REDO << shift;
                 }
             }
-            base += 8;
+            base += CHUNK;
         }
         self.end_pair(raw, start, eq, raw.len(), flags)
     }
@@ -477,13 +472,6 @@ impl<'a, 's> ParamList<'a, 's> {
     pub(crate) fn put_normalized(&self, twice: bool, sink: &mut impl Sink) {
         put_normalized(Sorted::in_place(self.as_slice()), &self.owned, twice, sink);
     }
-}
-
-/// [`word_at`] for the last few bytes of a form: once per form, kept out of
-/// the loop that reads its words (whose registers it would crowd).
-#[inline(never)]
-fn last_word_at(raw: &[u8], at: usize) -> u64 {
-    word_at(raw, at)
 }
 
 /// [`ParamList::add_form`]'s flags for a name or value: it has an escape.
