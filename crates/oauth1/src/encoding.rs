@@ -47,23 +47,6 @@ pub fn percent_encode_into(bytes: &[u8], out: &mut String) {
     }
 }
 
-/// `true` for the bytes §3.6 leaves as they are, by table lookup.
-static UNRESERVED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        // `i < 256`, so the cast is exact.
-        table[i] = is_unreserved(i as u8);
-        i += 1;
-    }
-    table
-};
-
-#[inline]
-pub(crate) fn unreserved(b: u8) -> bool {
-    UNRESERVED[usize::from(b)]
-}
-
 /// `%XX` for `b`, uppercase hex.
 #[inline]
 const fn escape(b: u8) -> [u8; 3] {
@@ -74,36 +57,65 @@ const fn escape(b: u8) -> [u8; 3] {
     ]
 }
 
-/// Length of the §3.6 encoding of `bytes`.
+/// Length of the §3.6 encoding of `bytes`: two more bytes for each that is
+/// escaped, counted sixteen at a time.
 pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
-    let run = unreserved_run(bytes, 0);
-    run + bytes
-        .get(run..)
-        .unwrap_or_default()
-        .iter()
-        .map(|&b| if unreserved(b) { 1 } else { 3 })
-        .sum::<usize>()
+    let escaped: u32 = (0..bytes.len())
+        .step_by(CHUNK)
+        .map(|at| specials(chunk_at(bytes, at)).count_ones())
+        .sum();
+    bytes.len() + 2 * escaped as usize
 }
 
 /// A bit for each byte of `chunk` that is not unreserved (§3.6), the
 /// lowest for the first byte: sixteen bytes classified at once, with no
-/// table and no branch.
-///
-/// Every step works on each byte alone, in arithmetic the compiler turns
-/// into one vector instruction for all sixteen: a byte's distance past the
-/// end of each unreserved range (a wrapping subtraction, then a saturating
-/// one) is zero inside the range; the least of the distances is zero for an
-/// unreserved byte, and adding 0x7F (saturating) sets the high bit of any
-/// other. A multiplication then gathers the eight high bits of each half.
+/// table and no branch (see [`marks`]).
 #[inline(always)]
 pub(crate) fn specials(chunk: [u8; CHUNK]) -> u32 {
+    marks(chunk, |b| {
+        let letters = in_range(b | 0x20, b'a', b'z');
+        letters
+            .min(in_range(b, b'0', b'9'))
+            .min(in_range(b, b'-', b'.'))
+            .min(b ^ b'_')
+            .min(b ^ b'~')
+    })
+}
+
+/// [`specials`], and uppercase letters too: the bytes a scheme or host
+/// must not have to be written into a base string as it is (§3.4.1.2).
+#[inline(always)]
+pub(crate) fn specials_or_upper(chunk: [u8; CHUNK]) -> u32 {
+    marks(chunk, |b| {
+        in_range(b, b'a', b'z')
+            .min(in_range(b, b'0', b'9'))
+            .min(in_range(b, b'-', b'.'))
+            .min(b ^ b'_')
+            .min(b ^ b'~')
+    })
+}
+
+/// How far `b` is past the end of `lo..=hi` (wrapping around from 255 to
+/// 0): zero for a byte in it.
+#[inline(always)]
+fn in_range(b: u8, lo: u8, hi: u8) -> u8 {
+    b.wrapping_sub(lo).saturating_sub(hi - lo)
+}
+
+/// A bit for each byte of `chunk` whose `distance` from a set of bytes is
+/// not zero, the lowest for the first byte.
+///
+/// Every step works on each byte alone, in arithmetic the compiler turns
+/// into one vector instruction for all sixteen (distances are made of
+/// wrapping and saturating subtractions, and the least of several is the
+/// distance from their union); adding 0x7F (saturating) sets the high bit
+/// of a byte whose distance is not zero, and a multiplication gathers the
+/// eight high bits of each half.
+#[inline(always)]
+fn marks(chunk: [u8; CHUNK], distance: impl Fn(u8) -> u8) -> u32 {
     let mut high = [0u8; CHUNK];
     for (o, b) in high.iter_mut().zip(chunk) {
-        let letters = (b | 0x20).wrapping_sub(b'a').saturating_sub(b'z' - b'a');
-        let digits = b.wrapping_sub(b'0').saturating_sub(b'9' - b'0');
-        let marks = b.wrapping_sub(b'-').saturating_sub(b'.' - b'-');
-        let least = letters.min(digits).min(marks).min(b ^ b'_').min(b ^ b'~');
-        *o = least.saturating_add(0x7F) & 0x80;
+        *o = distance(b).saturating_add(0x7F) & 0x80;
     }
     let [lo, hi] = [&high[..8], &high[8..]].map(|half| {
         let word = u64::from_le_bytes(half.try_into().unwrap_or_default());
@@ -111,6 +123,15 @@ pub(crate) fn specials(chunk: [u8; CHUNK]) -> u32 {
         ((word >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
     });
     lo | hi << 8
+}
+
+/// Whether no byte of `bytes` is marked by `classify` (one of [`specials`]
+/// and [`specials_or_upper`]), sixteen at a time.
+#[inline(always)]
+pub(crate) fn none_marked(bytes: &[u8], classify: impl Fn([u8; CHUNK]) -> u32) -> bool {
+    (0..bytes.len())
+        .step_by(CHUNK)
+        .all(|at| classify(chunk_at(bytes, at)) == 0)
 }
 
 /// The bytes [`specials`] classifies at once.
@@ -203,30 +224,30 @@ pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
     unreserved_run(bytes, 0) == bytes.len()
 }
 
-/// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in one piece.
+/// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in
+/// one piece: the bytes to escape are found sixteen at a time.
 pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
-    // A leading run of unreserved bytes (often the whole text) in one piece.
-    let run = unreserved_run(bytes, 0);
-    let (plain, mut rest) = bytes.split_at(run);
-    if !plain.is_empty() {
-        sink.put(plain);
-    }
-    while !rest.is_empty() {
-        let run = rest
-            .iter()
-            .position(|&b| !unreserved(b))
-            .unwrap_or(rest.len());
-        let (plain, tail) = rest.split_at(run);
-        if !plain.is_empty() {
-            sink.put(plain);
-        }
-        match tail.split_first() {
-            Some((&b, tail)) => {
+    // Where the run not yet written starts.
+    let mut start = 0;
+    let mut base = 0;
+    while base < bytes.len() {
+        let mut mask = specials(chunk_at(bytes, base));
+        while mask != 0 {
+            let i = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            // The chunk's padding is unreserved: `i` is within `bytes`.
+            if let (Some(run), Some(&b)) = (bytes.get(start..i), bytes.get(i)) {
+                if !run.is_empty() {
+                    sink.put(run);
+                }
                 sink.put(&escape(b));
-                rest = tail;
             }
-            None => break,
+            start = i + 1;
         }
+        base += CHUNK;
+    }
+    if let Some(run) = bytes.get(start..).filter(|run| !run.is_empty()) {
+        sink.put(run);
     }
 }
 
@@ -352,6 +373,8 @@ mod tests {
                 chunk[at] = b;
                 let want = if is_unreserved(b) { 0 } else { 1 << at };
                 assert_eq!(specials(chunk), want, "byte {b:#04x} at {at}");
+                let upper = if b.is_ascii_uppercase() { 1 << at } else { 0 };
+                assert_eq!(specials_or_upper(chunk), want | upper, "byte {b:#04x} at {at}");
             }
         }
         // Each byte is classified alone, whatever its neighbours.
@@ -395,6 +418,44 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn encoding_by_chunks_agrees_with_encoding_byte_by_byte() {
+        // The reference: one byte at a time, as §3.6 reads.
+        fn reference(bytes: &[u8]) -> Vec<u8> {
+            bytes
+                .iter()
+                .flat_map(|&b| {
+                    if is_unreserved(b) {
+                        vec![b]
+                    } else {
+                        format!("%{b:02X}").into_bytes()
+                    }
+                })
+                .collect()
+        }
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for len in 0..40 {
+            for at in 0..len.max(1) {
+                for b in [b' ', b'%', b'/', b'~', 0x7F, 0x80, 0xFF] {
+                    let mut text: Vec<u8> = (0..len).map(|i| b"aZ09-._"[i % 7]).collect();
+                    if let Some(slot) = text.get_mut(at) {
+                        *slot = b;
+                    }
+                    texts.push(text);
+                }
+            }
+        }
+        texts.push((0..=255).collect());
+        texts.push((0..=255).rev().collect());
+        for text in &texts {
+            let mut out = Vec::new();
+            put_encoded(text, &mut out);
+            let want = reference(text);
+            assert_eq!(out, want, "{text:?}");
+            assert_eq!(encoded_len(text), want.len(), "{text:?}");
         }
     }
 

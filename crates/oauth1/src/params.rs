@@ -1187,27 +1187,33 @@ impl<'a> HeaderParams<'a> {
     /// its closing quote is, and its form.
     fn scan_value(&self) -> Result<(usize, Option<bool>), Error> {
         let bytes = self.text.as_bytes();
-        let (mut i, mut form) = (self.at, Some(false));
-        // A run of unreserved bytes, then the byte that ends it: most
-        // values are one run and their closing quote, compared directly
-        // (a table lookup would be one more load in the chain that finds
-        // the next run).
-        loop {
-            i = unreserved_run(bytes, i);
-            let b = bytes.get(i).copied();
-            if b == Some(b'"') {
-                return Ok((i, form));
-            } else if b == Some(b'%') {
-                form = form.and(canonical_escape(bytes, i));
-            } else if b.is_some_and(|b| b != b'\\' && !b.is_ascii_control()) {
-                // Allowed, but not in its §3.6 form: encoded again. (A
-                // backslash or a control byte is never in a §3.6 value.)
-                form = None;
-            } else {
-                return Err(MALFORMED_HEADER);
+        let mut form = Some(false);
+        // Only the bytes that are not unreserved are looked at, found
+        // sixteen at a time: most values have none but their closing quote.
+        let mut base = self.at;
+        while base < bytes.len() {
+            let mut mask = specials(chunk_at(bytes, base));
+            while mask != 0 {
+                let i = base + mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                // The chunk's padding is unreserved: `i` is within `bytes`.
+                let b = bytes.get(i).copied().unwrap_or_default();
+                if b == b'"' {
+                    return Ok((i, form));
+                } else if b == b'%' {
+                    form = form.and(canonical_escape(bytes, i));
+                } else if b != b'\\' && !b.is_ascii_control() {
+                    // Allowed, but not in its §3.6 form: encoded again. (A
+                    // backslash or a control byte is never in a §3.6 value.)
+                    form = None;
+                } else {
+                    return Err(MALFORMED_HEADER);
+                }
             }
-            i += 1;
+            base += CHUNK;
         }
+        // No closing quote.
+        Err(MALFORMED_HEADER)
     }
 
     /// Reads a name and the `=` and `"` after it.

@@ -4,7 +4,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::encoding::{bytes_equal, put_encoded, unreserved, word_at};
+use crate::encoding::{
+    bytes_equal, none_marked, put_encoded, specials_or_upper, unreserved_run, word_at,
+};
 use crate::sink::Sink;
 
 /// The pieces of an absolute `http(s)` URL that signing needs, borrowed from it.
@@ -72,7 +74,16 @@ impl<'a> Url<'a> {
         // (after the last `@`), the host's first `:`, and whether the host
         // holds a byte it cannot.
         let start = scheme_end + 3;
-        let (mut end, mut host_start, mut colon, mut bad) = (start, start, None, false);
+        // Most authorities are unreserved bytes, perhaps with a `:port`:
+        // found sixteen bytes at a time. Any other byte is looked at by the
+        // loop below, from where this stopped.
+        let mut end = unreserved_run(bytes, start);
+        let mut colon = None;
+        if bytes.get(end) == Some(&b':') {
+            colon = Some(end);
+            end = unreserved_run(bytes, end + 1);
+        }
+        let (mut host_start, mut bad) = (start, false);
         while let Some(&b) = bytes.get(end) {
             match AUTHORITY[usize::from(b)] {
                 A_END => break,
@@ -142,10 +153,7 @@ impl<'a> Url<'a> {
     pub(crate) fn put_base_uri_encoded(&self, sink: &mut impl Sink) {
         let (scheme, host) = (self.scheme.as_bytes(), self.host.as_bytes());
         // Schemes and hosts are mostly lowercase and unreserved already.
-        let plain = |text: &[u8]| {
-            text.iter()
-                .all(|&b| unreserved(b) && !b.is_ascii_uppercase())
-        };
+        let plain = |text: &[u8]| none_marked(text, specials_or_upper);
         if plain(scheme) && plain(host) {
             sink.put(scheme);
             sink.put(b"%3A%2F%2F");
