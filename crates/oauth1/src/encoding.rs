@@ -290,8 +290,8 @@ pub(crate) fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>,
 }
 
 /// Writes the decoding of percent-encoded `bytes` (`+` a space when
-/// `plus_is_space`), runs of unreserved bytes in one piece: never more bytes
-/// than `bytes` has.
+/// `plus_is_space`), runs of unreserved bytes in one piece (the other bytes
+/// are found sixteen at a time): never more bytes than `bytes` has.
 ///
 /// # Errors
 ///
@@ -301,32 +301,40 @@ pub(crate) fn put_decoded(
     plus_is_space: bool,
     sink: &mut impl Sink,
 ) -> Result<(), Error> {
-    let mut at = 0;
-    while at < bytes.len() {
-        let stop = unreserved_run(bytes, at);
-        let run = bytes.get(at..stop).unwrap_or_default();
-        if !run.is_empty() {
-            sink.put(run);
-        }
-        let Some(&b) = bytes.get(stop) else {
-            break;
-        };
-        at = stop + 1;
-        match b {
-            b'%' => {
-                let hi = bytes.get(stop + 1).copied().and_then(hex_value);
-                let lo = bytes.get(stop + 2).copied().and_then(hex_value);
-                let (Some(hi), Some(lo)) = (hi, lo) else {
-                    return Err(Error::Malformed {
-                        what: "percent-encoding",
-                    });
-                };
-                sink.put(&[hi << 4 | lo]);
-                at = stop + 3;
+    // Where the run not yet written starts.
+    let mut start = 0;
+    let mut base = 0;
+    while base < bytes.len() {
+        // A valid escape's hex digits are unreserved: only its `%` is marked.
+        let mut mask = specials(chunk_at(bytes, base));
+        while mask != 0 {
+            let i = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let run = bytes.get(start..i).unwrap_or_default();
+            if !run.is_empty() {
+                sink.put(run);
             }
-            b'+' if plus_is_space => sink.put(b" "),
-            _ => sink.put(&[b]),
+            start = i + 1;
+            match bytes.get(i).copied().unwrap_or_default() {
+                b'%' => {
+                    let hi = bytes.get(i + 1).copied().and_then(hex_value);
+                    let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                    let (Some(hi), Some(lo)) = (hi, lo) else {
+                        return Err(Error::Malformed {
+                            what: "percent-encoding",
+                        });
+                    };
+                    sink.put(&[hi << 4 | lo]);
+                    start = i + 3;
+                }
+                b'+' if plus_is_space => sink.put(b" "),
+                b => sink.put(&[b]),
+            }
         }
+        base += CHUNK;
+    }
+    if let Some(run) = bytes.get(start..).filter(|run| !run.is_empty()) {
+        sink.put(run);
     }
     Ok(())
 }
@@ -374,7 +382,11 @@ mod tests {
                 let want = if is_unreserved(b) { 0 } else { 1 << at };
                 assert_eq!(specials(chunk), want, "byte {b:#04x} at {at}");
                 let upper = if b.is_ascii_uppercase() { 1 << at } else { 0 };
-                assert_eq!(specials_or_upper(chunk), want | upper, "byte {b:#04x} at {at}");
+                assert_eq!(
+                    specials_or_upper(chunk),
+                    want | upper,
+                    "byte {b:#04x} at {at}"
+                );
             }
         }
         // Each byte is classified alone, whatever its neighbours.
