@@ -11,8 +11,8 @@ use subtle::ConstantTimeEq;
 
 use crate::encoding::{decode_text, put_decoded, word_at};
 use crate::params::{
-    HeaderParams, ParamList, Sorted, Text, check_count, is_form, protocol_name, resolve,
-    static_name,
+    HeaderParams, ParamList, Sorted, Text, check_count, is_form, is_oauth_name, protocol_name,
+    resolve, sorts_before_oauth, static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, body_hash};
@@ -73,32 +73,13 @@ struct Slot<'a> {
     in_list: bool,
 }
 
-/// The protocol parameters of a request, each in its place (by name
-/// order), and how many other `oauth_*` names it has.
+/// The protocol parameters of a request, each in its place (by name order).
 #[derive(Default)]
 struct Slots<'a> {
     slots: [Option<Slot<'a>>; 10],
-    others: usize,
 }
 
 impl<'a> Slots<'a> {
-    /// Puts a parameter in its slot, refusing a protocol parameter twice.
-    fn take(
-        &mut self,
-        name: &[u8],
-        text: Text<'a>,
-        decoded: Option<&'a str>,
-        in_list: bool,
-    ) -> Result<(), Error> {
-        match slot_of(name) {
-            Some(slot) => self.put(slot, name, text, decoded, in_list),
-            None => {
-                self.others += usize::from(name.starts_with(b"oauth_"));
-                Ok(())
-            }
-        }
-    }
-
     /// Puts a protocol parameter (`name`) in `slot`, refusing it twice.
     fn put(
         &mut self,
@@ -124,13 +105,28 @@ impl<'a> Slots<'a> {
         }
     }
 
-    /// [`Self::take`] for the parameters of `list` from `start` on.
-    fn take_from(&mut self, list: &ParamList<'a, '_>, start: usize) -> Result<(), Error> {
-        for p in list.as_slice().get(start..).unwrap_or_default() {
+    /// Takes the `oauth_*` parameters of a sorted list, which sort
+    /// together: each protocol parameter into its slot, once (§3.1), and no
+    /// other `oauth_*` name twice.
+    fn take_sorted(&mut self, list: &ParamList<'a, '_>) -> Result<(), Error> {
+        let params = list.as_slice();
+        let from = params.partition_point(|p| sorts_before_oauth(list.bytes(p.name)));
+        let mut previous: Option<&[u8]> = None;
+        for p in params.get(from..).unwrap_or_default() {
             let name = list.bytes(p.name);
-            if name.starts_with(b"oauth_") {
-                self.take(name, p.value, None, true)?;
+            if !is_oauth_name(name) {
+                break;
             }
+            match slot_of(name) {
+                Some(slot) => self.put(slot, name, p.value, None, true)?,
+                None if previous == Some(name) => {
+                    return Err(Error::DuplicateParameter {
+                        name: "oauth_* parameter",
+                    });
+                }
+                None => {}
+            }
+            previous = Some(name);
         }
         Ok(())
     }
@@ -288,9 +284,10 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let mut realm = None;
     // Protocol parameters of the header (they are not in `params`).
     let mut header_protocol = 0;
+    // A parameter the header has twice, told after the grammar of the body.
+    let mut duplicate = None;
     if let Some(query) = url.query_on {
         params.add_query(query.as_bytes())?;
-        slots.take_from(&params, 0)?;
     }
     // A header of another scheme is not this protocol's: left alone.
     if let Some(header) = parts.authorization.and_then(|h| HeaderParams::new(h).ok()) {
@@ -298,7 +295,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
             let param = param?;
             if param.name == "realm" {
                 if realm.is_some() {
-                    return Err(Error::DuplicateParameter { name: "realm" });
+                    duplicate.get_or_insert(Error::DuplicateParameter { name: "realm" });
                 }
                 // `realm` is kept as written (RFC 2617), not percent-decoded.
                 realm = Some(param.value);
@@ -314,35 +311,28 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
                 let value = param.value_text(&mut params)?;
                 // A value in its §3.6 form with no escape is its own decoding.
                 let decoded = (param.value_form == Some(false)).then_some(param.value);
-                slots.put(slot, param.name.as_bytes(), value, decoded, false)?;
+                if let Err(e) = slots.put(slot, param.name.as_bytes(), value, decoded, false) {
+                    duplicate.get_or_insert(e);
+                }
                 header_protocol += 1;
             } else {
-                slots.others += usize::from(param.name.starts_with("oauth_"));
                 param.push_to(&mut params)?;
             }
         }
     }
     let body_is_form = is_form(parts.content_type);
     if body_is_form {
-        let start = params.as_slice().len();
         params.add_form(parts.body)?;
-        slots.take_from(&params, start)?;
     }
     check_count(params.as_slice().len() + header_protocol)?;
-    if slots.others > 1 {
-        let list = params.as_slice();
-        for (i, a) in list.iter().enumerate() {
-            let a = params.bytes(a.name);
-            let dup = a.starts_with(b"oauth_")
-                && slot_of(a).is_none()
-                && list.iter().skip(i + 1).any(|b| params.bytes(b.name) == a);
-            if dup {
-                return Err(Error::DuplicateParameter {
-                    name: "oauth_* parameter",
-                });
-            }
-        }
+    if let Some(e) = duplicate {
+        return Err(e);
     }
+    // What is signed: everything but `realm` and the signature (an
+    // `oauth_signature` of the query or the body stays in the list; the
+    // base string leaves it out, as it does for the signer).
+    params.sort();
+    slots.take_sorted(&params)?;
     // The header's protocol parameters, to merge into the list (never the signature).
     let mut merged = [None; 10];
     for (i, (out, slot)) in merged.iter_mut().zip(&slots.slots).enumerate() {
@@ -396,10 +386,6 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let callback = callback.map(text).transpose()?;
     let verifier = verifier.map(text).transpose()?;
     let body_hash = body_hash.map(text).transpose()?;
-    // What is signed: everything but `realm` and the signature (an
-    // `oauth_signature` of the query or the body stays in the list; the
-    // base string leaves it out, as it does for the signer).
-    params.sort();
     Ok(ParsedRequest {
         method: parts.method,
         url,
@@ -937,6 +923,25 @@ mod tests {
         );
         assert_eq!(
             parse(&url(BASE), Some("OAuth oauth_timestamp=\"1\""), ""),
+            Err("duplicate_parameter")
+        );
+        // The grammar of every part is checked before duplicates.
+        let twice = "OAuth oauth_token=\"t\", oauth_token=\"t\"";
+        assert_eq!(
+            parse(&url(BASE), Some(twice), ""),
+            Err("duplicate_parameter")
+        );
+        assert_eq!(parse(&url(BASE), Some(twice), "a=%G1"), Err("malformed"));
+        assert_eq!(
+            parse(&url(BASE), None, "oauth_nonce=n&a=%G1"),
+            Err("malformed")
+        );
+        assert_eq!(
+            parse(
+                &url(&alloc::format!("{BASE}&oauth_x=1")),
+                Some("OAuth oauth_x=\"2\""),
+                ""
+            ),
             Err("duplicate_parameter")
         );
         assert_eq!(
