@@ -10,7 +10,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::Error;
-use crate::sink::{Sink, copy_small};
+use crate::sink::Sink;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -162,11 +162,12 @@ pub(crate) fn last_chunk_at(bytes: &[u8], at: usize) -> [u8; CHUNK] {
         let kept = u128::from_le_bytes(*last) >> (8 * (CHUNK - have));
         return (kept | u128::from_le_bytes(PAD) << (8 * have)).to_le_bytes();
     }
-    let mut chunk = PAD;
-    if let (Some(to), Some(from)) = (chunk.get_mut(..have), bytes.get(at..)) {
-        copy_small(to, from);
-    }
-    chunk
+    // A text shorter than a chunk: put together in registers from two
+    // padded words (bytes stored one by one and loaded as a chunk would
+    // wait for the stores).
+    let lo = u128::from(word_at(bytes, at));
+    let hi = u128::from(word_at(bytes, at + 8));
+    (lo | hi << 64).to_le_bytes()
 }
 
 /// The high bit of each byte of `word` that equals `b`, and no other bit
