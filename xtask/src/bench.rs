@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: runs the criterion benchmarks of `crates/bench` and
 //! prints one table of medians and ratios, every number from the same run;
-//! `--instructions` counts instructions per signature under callgrind.
+//! `--instructions` counts instructions per signature under callgrind;
+//! `--interleaved` times the OAuth 1 implementations in turn, in short
+//! batches, and prints the medians of each round's ratios.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,9 @@ use std::process::Command;
 pub(crate) struct Options {
     /// Count instructions with callgrind instead of timing.
     instructions: bool,
+    /// Time the implementations in turn, in short batches, instead of
+    /// running criterion.
+    interleaved: bool,
     /// Only print the table from the results already on disk.
     no_run: bool,
     /// Passed on to the benchmarks (criterion's own options).
@@ -24,6 +29,7 @@ impl Options {
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--instructions" => options.instructions = true,
+                "--interleaved" => options.interleaved = true,
                 "--no-run" => options.no_run = true,
                 "--" => options.criterion_args.extend(args.by_ref().cloned()),
                 other => return Err(format!("unknown argument `{other}`")),
@@ -45,6 +51,9 @@ fn cargo() -> Command {
 pub(crate) fn run(root: &Path, options: &Options) -> Result<(), String> {
     if options.instructions {
         return instructions(root);
+    }
+    if options.interleaved {
+        return interleaved(root);
     }
     let criterion = target_dir(root).join("criterion");
     if !options.no_run {
@@ -167,9 +176,8 @@ fn table(criterion: &Path) -> Result<String, String> {
     Ok(out)
 }
 
-/// Instructions per HMAC-SHA1 signature of W1–W3, ours against
-/// `oauth1-request`, from two callgrind runs of the harness each.
-fn instructions(root: &Path) -> Result<(), String> {
+/// Builds the harness (`crates/bench/examples/harness.rs`) and returns its path.
+fn harness(root: &Path) -> Result<PathBuf, String> {
     let status = cargo()
         .current_dir(root)
         .args([
@@ -185,7 +193,38 @@ fn instructions(root: &Path) -> Result<(), String> {
     if !status.success() {
         return Err(format!("building the harness failed ({status})"));
     }
-    let harness = target_dir(root).join("release/examples/harness");
+    Ok(target_dir(root).join("release/examples/harness"))
+}
+
+/// W1–W3 with HMAC-SHA1, each implementation timed in turn in batches of
+/// about two milliseconds, 100 rounds: medians, and the medians of the
+/// rounds' ratios.
+fn interleaved(root: &Path) -> Result<(), String> {
+    let harness = harness(root)?;
+    println!(
+        "| workload (HMAC-SHA1) | sign | floor | verify (key kept) | oauth1-request, sorted input | sign ÷ floor | verify (kept) ÷ sign | verify (afresh) ÷ sign | sign ÷ oauth1-request sorted |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for w in ["w1", "w2", "w3"] {
+        let output = Command::new(&harness)
+            .args(["interleaved", w, "100"])
+            .output()
+            .map_err(|e| format!("cannot run the harness: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "the harness failed on {w}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+    }
+    Ok(())
+}
+
+/// Instructions per HMAC-SHA1 signature of W1–W3, ours against
+/// `oauth1-request`, from two callgrind runs of the harness each.
+fn instructions(root: &Path) -> Result<(), String> {
+    let harness = harness(root)?;
     let (low, high) = (50u64, 550u64);
     let count = |which: &str, w: &str, n: u64| -> Result<u64, String> {
         let out_file = std::env::temp_dir().join(format!(

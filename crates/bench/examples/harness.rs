@@ -10,9 +10,20 @@
 //! `oauth1-request-sorted`). Running it for two values of N and dividing the
 //! difference of the counts by the difference of the N gives the cost of one
 //! signature, without the set-up.
+//!
+//! ```text
+//! harness interleaved WORKLOAD ROUNDS
+//! ```
+//!
+//! times the implementations in turn, a batch of a few milliseconds each,
+//! ROUNDS times over (`cargo xtask bench --interleaved` drives it), and
+//! prints the medians and the median of each round's ratios: on a machine
+//! whose load comes and goes, batches next to each other in time share it,
+//! so a round's ratio holds where medians taken seconds apart do not.
 
 use std::hint::black_box;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use oauth1_request as o1;
 use sansauth_bench::{
@@ -26,7 +37,7 @@ mod peer;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [which, workload, n] = args.as_slice() else {
-        eprintln!("usage: harness IMPL WORKLOAD N");
+        eprintln!("usage: harness IMPL WORKLOAD N | harness interleaved WORKLOAD ROUNDS");
         return ExitCode::from(2);
     };
     let w = match workload.as_str() {
@@ -51,6 +62,37 @@ fn main() -> ExitCode {
     let pairs = peer::borrowed_pairs(&w);
     let mut scratch = Vec::with_capacity(pairs.len());
     let sorted = o1::ParameterList::new(pairs.clone());
+    if which == "interleaved" {
+        let mut impls: [(&str, Box<dyn FnMut() -> usize + '_>); 5] = [
+            (
+                "sansauth",
+                Box::new(|| sign_header(black_box(&ours), black_box(&w)).map_or(0, |h| h.len())),
+            ),
+            (
+                "floor",
+                Box::new(|| {
+                    floor_sha1(black_box(key.as_bytes()), black_box(base.as_bytes())).len()
+                }),
+            ),
+            (
+                "sansauth-verify-kept",
+                Box::new(|| {
+                    usize::from(verify_kept(black_box(&w), black_box(&header), &kept).is_ok())
+                }),
+            ),
+            (
+                "sansauth-verify",
+                Box::new(|| usize::from(verify(black_box(&w), black_box(&header)).is_ok())),
+            ),
+            (
+                "oauth1-request-sorted",
+                Box::new(|| peer::header_sorted(black_box(&theirs), &w, black_box(&sorted)).len()),
+            ),
+        ];
+        let rounds = interleaved(&mut impls, n);
+        println!("{}", summary(workload, &rounds));
+        return ExitCode::SUCCESS;
+    }
     let mut total = 0usize;
     for _ in 0..n {
         total += match which.as_str() {
@@ -74,4 +116,71 @@ fn main() -> ExitCode {
     }
     println!("{total}");
     ExitCode::SUCCESS
+}
+
+/// Nanoseconds per call of each implementation, for each of `rounds` rounds
+/// that time them in turn, a batch of about two milliseconds each.
+fn interleaved(impls: &mut [(&str, Box<dyn FnMut() -> usize + '_>)], rounds: u32) -> Vec<Vec<f64>> {
+    let mut sink = 0usize;
+    // Batch sizes from a first timing of each (which also warms them up).
+    let batches: Vec<u32> = impls
+        .iter_mut()
+        .map(|(_, f)| {
+            let start = Instant::now();
+            for _ in 0..1000 {
+                sink = sink.wrapping_add(f());
+            }
+            let per_call = start.elapsed().as_secs_f64() / 1000.0;
+            ((2e-3 / per_call) as u32).max(1)
+        })
+        .collect();
+    let out = (0..rounds)
+        .map(|_| {
+            impls
+                .iter_mut()
+                .zip(&batches)
+                .map(|((_, f), &batch)| {
+                    let start = Instant::now();
+                    for _ in 0..batch {
+                        sink = sink.wrapping_add(f());
+                    }
+                    start.elapsed().as_secs_f64() * 1e9 / f64::from(batch)
+                })
+                .collect()
+        })
+        .collect();
+    black_box(sink);
+    out
+}
+
+/// The middle of `values` (the mean of the two middle ones for an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// One row of markdown: the medians of signing, the floor, verification
+/// (key kept) and `oauth1-request` with sorted input, then the medians of
+/// the rounds' ratios (signing ÷ floor, verification ÷ signing, kept and
+/// afresh, signing ÷ `oauth1-request` sorted).
+fn summary(workload: &str, rounds: &[Vec<f64>]) -> String {
+    let column = |i: usize| median(rounds.iter().map(|r| r[i]).collect());
+    let ratio = |a: usize, b: usize| median(rounds.iter().map(|r| r[a] / r[b]).collect());
+    format!(
+        "| {} | {:.0} ns | {:.0} ns | {:.0} ns | {:.0} ns | {:.2}× | {:.2}× | {:.2}× | {:.2}× |",
+        workload.to_uppercase(),
+        column(0),
+        column(1),
+        column(2),
+        column(4),
+        ratio(0, 1),
+        ratio(2, 0),
+        ratio(3, 0),
+        ratio(0, 4),
+    )
 }
