@@ -272,13 +272,14 @@ fn text<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Cow<'a, str>, Error> {
 /// [`Error::UnsupportedVersion`], in that order of checking.
 pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, Error> {
     let url = Url::parse(parts.url)?;
-    // Room for a parameter per 24 bytes of URL and body, and a few of the
+    // Room for a parameter per 32 bytes of URL and body, and a few of the
     // header's (a guess, not a bound: the list grows when it must). Not
-    // more: a list of a small request stays small enough for the
-    // allocator's fast path (with one per 16 bytes and 16 more, W1's list
-    // took a slow path, a twentieth of its verification). Counting the `&`s
-    // first cost more than it saved.
-    let capacity = (parts.url.len() + parts.body.len()) / 24 + 8;
+    // more: the list of a small request stays small enough for the
+    // allocator's fast path (glibc's caches blocks of up to about 1 KiB;
+    // W1's list at one per 16 bytes and 16 more took the slow path, a
+    // twentieth of its verification, and W2's at one per 24 bytes and 8
+    // more). Counting the `&`s first cost more than it saved.
+    let capacity = (parts.url.len() + parts.body.len()) / 32 + 4;
     let mut params = ParamList::with_capacity(capacity);
     let mut slots = Slots::default();
     let mut realm = None;
