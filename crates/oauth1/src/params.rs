@@ -105,6 +105,23 @@ impl<'a> Text<'a> {
     pub(crate) fn len(self) -> usize {
         (self.len & Self::LEN) as usize
     }
+
+    /// Text at `start..end` of a buffer of owned texts.
+    pub(crate) fn owned_range(start: usize, end: usize) -> Self {
+        // A buffer never holds 4 GiB of text: the request would not fit in memory.
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        Self::owned(at(start), at(end))
+    }
+
+    /// The text and what follows it (in the request, or in `owned`).
+    #[inline]
+    pub(crate) fn tail_in(self, owned: &'a [u8]) -> &'a [u8] {
+        if self.is_owned() {
+            owned.get(self.start as usize..).unwrap_or_default()
+        } else {
+            self.tail
+        }
+    }
 }
 
 /// One parameter, name and value in their §3.6 encodings.
@@ -274,9 +291,7 @@ impl<'a, 's> ParamList<'a, 's> {
 
     /// The text written into `owned` since `start`.
     fn owned_text(&self, start: usize) -> Text<'a> {
-        // A list never holds 4 GiB of text: the request would not fit in memory.
-        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        Text::owned(at(start), at(self.owned.len()))
+        Text::owned_range(start, self.owned.len())
     }
 
     /// Decodes `raw` and writes its §3.6 encoding into the list's own buffer.

@@ -1,7 +1,6 @@
 //! Signing requests: the base string (RFC 5849 §3.4.1), the signature
 //! (§3.4.2–3.4.4) and its placement in the request (§3.5).
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -656,7 +655,7 @@ fn put_signed_pairs(
 /// The order of a request's parameter (`name`, `value`, encoded) against a protocol pair.
 #[inline]
 fn cmp_pair(name: &[u8], value: &[u8], pair: &OauthPair<'_>) -> Ordering {
-    cmp_encoded(name, pair.spec.name.as_bytes()).then_with(|| cmp_encoded(value, &pair.value))
+    cmp_encoded(name, pair.spec.name.as_bytes()).then_with(|| cmp_encoded(value, pair.bytes()))
 }
 
 /// The signature base string of a request as it stands (RFC 5849 §3.4.1):
@@ -772,38 +771,43 @@ oauth_names! {
 }
 
 /// One protocol parameter of a signature, its value in its §3.6 encoding
-/// (borrowed unless encoding changed it).
+/// (a slice of the request or the signer, or of an encoding made for it).
+#[derive(Clone, Copy)]
 pub(crate) struct OauthPair<'a> {
     spec: &'static OauthName,
-    value: Cow<'a, [u8]>,
-    /// Whether `value` holds a `%`.
-    escaped: bool,
+    /// Borrowed text (never [`Text::is_owned`]).
+    value: Text<'a>,
 }
 
 impl<'a> OauthPair<'a> {
-    /// A pair of `spec` with the encoded `value` (`escaped` when it may hold a `%`).
-    pub(crate) fn new(spec: &'static OauthName, value: &'a [u8], escaped: bool) -> Self {
-        Self {
-            spec,
-            value: Cow::Borrowed(value),
-            escaped,
-        }
+    /// No pair (a free slot).
+    pub(crate) const EMPTY: OauthPair<'static> = OauthPair {
+        spec: &SIGNATURE,
+        value: Text::plain(&[]),
+    };
+
+    /// A pair of `spec` with the encoded `value`, with its `%`s or without
+    /// (an owned text is read from `owned`).
+    pub(crate) fn new(spec: &'static OauthName, value: Text<'a>, owned: &'a [u8]) -> Self {
+        let value = if value.is_owned() {
+            // A re-encoded text may hold a `%`.
+            Text::escaped_in(value.tail_in(owned), value.len())
+        } else {
+            value
+        };
+        Self { spec, value }
+    }
+
+    /// The value's bytes.
+    fn bytes(&self) -> &'a [u8] {
+        resolve(self.value, &[])
     }
 
     /// Writes `%26name%3Dvalue` as the base string holds the pair (without
     /// the `%26` when it is `first`).
     fn put_base(&self, first: bool, sink: &mut impl Sink) {
         sink.put(lead(self.spec.base, "%26", first));
-        put_reencoded(self.text(), &[], sink);
-    }
-
-    /// The value as parameter text.
-    fn text(&self) -> Text<'_> {
-        if self.escaped {
-            Text::escaped(&self.value)
-        } else {
-            Text::plain(&self.value)
-        }
+        put_reencoded(self.value, &[], sink);
     }
 }
 
@@ -815,41 +819,42 @@ struct OauthPairs<'a> {
 
 impl<'a> OauthPairs<'a> {
     fn new() -> Self {
-        const EMPTY: OauthPair<'static> = OauthPair {
-            spec: &SIGNATURE,
-            value: Cow::Borrowed(&[]),
-            escaped: false,
-        };
         Self {
-            pairs: [EMPTY; 9],
+            pairs: [OauthPair::EMPTY; 9],
             len: 0,
         }
     }
 
     /// Adds a value that is already encoded and holds no `%`.
     fn push_plain(&mut self, spec: &'static OauthName, encoded: &'a [u8]) {
-        self.push(spec, Cow::Borrowed(encoded), false);
+        self.push(spec, Text::plain(encoded));
     }
 
-    fn push(&mut self, spec: &'static OauthName, value: Cow<'a, [u8]>, escaped: bool) {
+    fn push(&mut self, spec: &'static OauthName, value: Text<'a>) {
         if let Some(slot) = self.pairs.get_mut(self.len) {
-            *slot = OauthPair {
-                spec,
-                value,
-                escaped,
-            };
+            *slot = OauthPair { spec, value };
             self.len += 1;
         }
     }
 
-    /// Adds a raw value.
-    fn push_raw(&mut self, spec: &'static OauthName, raw: &'a [u8]) {
+    /// Adds a raw value: as it is when it needs no escape, else encoded
+    /// into `encoded` (and taken from there by [`Self::borrow_encoded`]).
+    fn push_raw(&mut self, spec: &'static OauthName, raw: &'a [u8], encoded: &mut Vec<u8>) {
         if all_unreserved(raw) {
             self.push_plain(spec, raw);
         } else {
-            let mut encoded = Vec::with_capacity(encoded_len(raw));
-            put_encoded(raw, &mut encoded);
-            self.push(spec, Cow::Owned(encoded), true);
+            let start = encoded.len();
+            encoded.reserve(encoded_len(raw));
+            put_encoded(raw, encoded);
+            self.push(spec, Text::owned_range(start, encoded.len()));
+        }
+    }
+
+    /// Points the values [`Self::push_raw`] encoded at `encoded`, once
+    /// every one is there.
+    fn borrow_encoded(&mut self, encoded: &'a [u8]) {
+        for pair in &mut self.pairs {
+            *pair = OauthPair::new(pair.spec, pair.value, encoded);
         }
     }
 
@@ -981,6 +986,7 @@ impl Signer {
         params: &ProtocolParams<'a>,
         ts_buf: &'a mut [u8; 20],
         hash_buf: &'a mut [u8; 88],
+        encoded: &mut Vec<u8>,
         out: &mut OauthPairs<'a>,
     ) -> Result<(), Error> {
         if params.body_hash {
@@ -988,19 +994,18 @@ impl Signer {
                 return Err(Error::BodyHashNotAllowed);
             }
             let len = body_hash(self.method, parts.body, hash_buf);
-            out.push_raw(&BODY_HASH, hash_buf.get(..len).unwrap_or_default());
+            out.push_raw(&BODY_HASH, hash_buf.get(..len).unwrap_or_default(), encoded);
         }
         if let Some(callback) = params.callback {
-            out.push_raw(&CALLBACK, callback.as_bytes());
+            out.push_raw(&CALLBACK, callback.as_bytes(), encoded);
         }
         out.push(
             &CONSUMER_KEY,
-            Cow::Borrowed(self.consumer_key_encoded.as_bytes()),
-            self.consumer_key_escaped,
+            text_of(&self.consumer_key_encoded, self.consumer_key_escaped),
         );
         let plaintext = self.method == SignatureMethod::Plaintext;
         match params.nonce {
-            Some(nonce) => out.push_raw(&NONCE, nonce.as_bytes()),
+            Some(nonce) => out.push_raw(&NONCE, nonce.as_bytes(), encoded),
             None if plaintext => {}
             None => {
                 return Err(Error::MissingParameter {
@@ -1020,13 +1025,13 @@ impl Signer {
             }
         }
         if let Some(token) = &self.token_encoded {
-            out.push(&TOKEN, Cow::Borrowed(token.as_bytes()), self.token_escaped);
+            out.push(&TOKEN, text_of(token, self.token_escaped));
         }
         if let Some(verifier) = params.verifier {
-            out.push_raw(&VERIFIER, verifier.as_bytes());
+            out.push_raw(&VERIFIER, verifier.as_bytes(), encoded);
         }
         if let Some(version) = params.version {
-            out.push_raw(&VERSION, version.as_bytes());
+            out.push_raw(&VERSION, version.as_bytes(), encoded);
         }
         Ok(())
     }
@@ -1038,8 +1043,20 @@ impl Signer {
         then: impl FnOnce(&BaseSource<'_>, &OauthPairs<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let (mut ts_buf, mut hash_buf) = ([0u8; 20], [0u8; 88]);
+        // The encodings of the protocol values that needed one (none, mostly).
+        let mut encoded = Vec::new();
         let mut oauth = OauthPairs::new();
-        self.oauth_pairs(parts, params, &mut ts_buf, &mut hash_buf, &mut oauth)?;
+        self.oauth_pairs(
+            parts,
+            params,
+            &mut ts_buf,
+            &mut hash_buf,
+            &mut encoded,
+            &mut oauth,
+        )?;
+        if !encoded.is_empty() {
+            oauth.borrow_encoded(&encoded);
+        }
         // The stack tier to read the parameters into, by the request's
         // length; a tier that turns out too small hands the request to the
         // next one, which reads it again (counting the `&`s up front cost
@@ -1298,6 +1315,15 @@ fn sorted_then<'a, const N: usize, const NEXT: usize, T>(
     then(&base, oauth)
 }
 
+/// An encoded text of the signer's as parameter text (`escaped` when it holds a `%`).
+fn text_of(encoded: &str, escaped: bool) -> Text<'_> {
+    if escaped {
+        Text::escaped(encoded.as_bytes())
+    } else {
+        Text::plain(encoded.as_bytes())
+    }
+}
+
 /// The §3.6 encoding of `text`.
 fn encoded_string(text: &str) -> String {
     let mut out = String::new();
@@ -1369,13 +1395,13 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
     let (before, after) = pairs.split_at(at);
     for pair in before {
         start(sink, pair.spec);
-        sink.put(&pair.value);
+        sink.put(pair.bytes());
     }
     start(sink, &SIGNATURE);
     put_encoded(sig, sink);
     for pair in after {
         start(sink, pair.spec);
-        sink.put(&pair.value);
+        sink.put(pair.bytes());
     }
     sink.put(b"\"");
 }
@@ -1383,7 +1409,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
 fn put_form_pairs(oauth: &OauthPairs<'_>, sig: &[u8], sink: &mut impl Sink) {
     for (i, pair) in oauth.as_slice().iter().enumerate() {
         sink.put(lead(pair.spec.form, "&", i == 0));
-        sink.put(&pair.value);
+        sink.put(pair.bytes());
     }
     sink.put(b"&oauth_signature=");
     put_encoded(sig, sink);

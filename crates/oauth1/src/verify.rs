@@ -464,14 +464,11 @@ impl ParsedRequest<'_> {
     /// Hands the base string's source to `then`.
     fn with_base<T>(&self, then: impl FnOnce(&BaseSource<'_>) -> T) -> T {
         let owned = self.params.owned();
-        let mut pairs: [OauthPair<'_>; 10] =
-            core::array::from_fn(|i| OauthPair::new(PROTOCOL[i], &[], false));
+        let mut pairs = [OauthPair::EMPTY; 10];
         let mut n = 0;
         for (text, spec) in self.merged.iter().zip(PROTOCOL) {
             if let (Some(text), Some(slot)) = (text, pairs.get_mut(n)) {
-                // Re-encoded text may hold a `%` too.
-                let escaped = text.is_escaped() || text.is_owned();
-                *slot = OauthPair::new(spec, resolve(*text, owned), escaped);
+                *slot = OauthPair::new(spec, *text, owned);
                 n += 1;
             }
         }
