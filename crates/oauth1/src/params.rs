@@ -1016,12 +1016,7 @@ pub(crate) fn put_reencoded(text: Text<'_>, owned: &[u8], sink: &mut impl Sink) 
         return sink.put_text(text.tail, text.len());
     }
     // The text and what follows it, for sixteen-byte copies of its pieces.
-    let tail = if text.is_owned() {
-        owned.get(text.start as usize..).unwrap_or_default()
-    } else {
-        text.tail
-    };
-    put_reencoded_escaped(tail, text.len(), sink);
+    put_reencoded_escaped(text.tail_in(owned), text.len(), sink);
 }
 
 /// [`put_reencoded`] of text that holds a `%`: each becomes `%25`. The `%`s
