@@ -853,7 +853,7 @@ impl<'a> OauthPairs<'a> {
     /// Points the values [`Self::push_raw`] encoded at `encoded`, once
     /// every one is there.
     fn borrow_encoded(&mut self, encoded: &'a [u8]) {
-        for pair in &mut self.pairs {
+        for pair in self.pairs.iter_mut().take(self.len) {
             *pair = OauthPair::new(pair.spec, pair.value, encoded);
         }
     }
