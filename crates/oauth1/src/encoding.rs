@@ -8,6 +8,7 @@
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::ops::ControlFlow;
 
 use crate::Error;
 use crate::sink::Sink;
@@ -219,6 +220,29 @@ pub(crate) fn unreserved_run(bytes: &[u8], from: usize) -> usize {
     bytes.len()
 }
 
+/// Hands `each` the index of every byte of `bytes` that is not unreserved
+/// (§3.6), from `from` on, in order, until it breaks: the bytes are found
+/// sixteen at a time ([`specials`]), and the chunks' padding is unreserved,
+/// so every index is within `bytes`.
+#[inline(always)]
+pub(crate) fn each_special<B>(
+    bytes: &[u8],
+    from: usize,
+    mut each: impl FnMut(usize) -> ControlFlow<B>,
+) -> ControlFlow<B> {
+    let mut base = from;
+    while base < bytes.len() {
+        let mut mask = specials(chunk_at(bytes, base));
+        while mask != 0 {
+            let i = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            each(i)?;
+        }
+        base += CHUNK;
+    }
+    ControlFlow::Continue(())
+}
+
 /// Whether every byte of `bytes` is unreserved (§3.6), sixteen at a time.
 #[inline]
 pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
@@ -230,23 +254,16 @@ pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
 pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
     // Where the run not yet written starts.
     let mut start = 0;
-    let mut base = 0;
-    while base < bytes.len() {
-        let mut mask = specials(chunk_at(bytes, base));
-        while mask != 0 {
-            let i = base + mask.trailing_zeros() as usize;
-            mask &= mask - 1;
-            // The chunk's padding is unreserved: `i` is within `bytes`.
-            if let (Some(run), Some(&b)) = (bytes.get(start..i), bytes.get(i)) {
-                if !run.is_empty() {
-                    sink.put(run);
-                }
-                sink.put(&escape(b));
+    let _: ControlFlow<()> = each_special(bytes, 0, |i| {
+        if let (Some(run), Some(&b)) = (bytes.get(start..i), bytes.get(i)) {
+            if !run.is_empty() {
+                sink.put(run);
             }
-            start = i + 1;
+            sink.put(&escape(b));
         }
-        base += CHUNK;
-    }
+        start = i + 1;
+        ControlFlow::Continue(())
+    });
     if let Some(run) = bytes.get(start..).filter(|run| !run.is_empty()) {
         sink.put(run);
     }
@@ -304,35 +321,32 @@ pub(crate) fn put_decoded(
 ) -> Result<(), Error> {
     // Where the run not yet written starts.
     let mut start = 0;
-    let mut base = 0;
-    while base < bytes.len() {
-        // A valid escape's hex digits are unreserved: only its `%` is marked.
-        let mut mask = specials(chunk_at(bytes, base));
-        while mask != 0 {
-            let i = base + mask.trailing_zeros() as usize;
-            mask &= mask - 1;
-            let run = bytes.get(start..i).unwrap_or_default();
-            if !run.is_empty() {
-                sink.put(run);
-            }
-            start = i + 1;
-            match bytes.get(i).copied().unwrap_or_default() {
-                b'%' => {
-                    let hi = bytes.get(i + 1).copied().and_then(hex_value);
-                    let lo = bytes.get(i + 2).copied().and_then(hex_value);
-                    let (Some(hi), Some(lo)) = (hi, lo) else {
-                        return Err(Error::Malformed {
-                            what: "percent-encoding",
-                        });
-                    };
-                    sink.put(&[hi << 4 | lo]);
-                    start = i + 3;
-                }
-                b'+' if plus_is_space => sink.put(b" "),
-                b => sink.put(&[b]),
-            }
+    // A valid escape's hex digits are unreserved: only its `%` is marked.
+    let broken = each_special(bytes, 0, |i| {
+        let run = bytes.get(start..i).unwrap_or_default();
+        if !run.is_empty() {
+            sink.put(run);
         }
-        base += CHUNK;
+        start = i + 1;
+        match bytes.get(i).copied().unwrap_or_default() {
+            b'%' => {
+                let hi = bytes.get(i + 1).copied().and_then(hex_value);
+                let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                let (Some(hi), Some(lo)) = (hi, lo) else {
+                    return ControlFlow::Break(());
+                };
+                sink.put(&[hi << 4 | lo]);
+                start = i + 3;
+            }
+            b'+' if plus_is_space => sink.put(b" "),
+            b => sink.put(&[b]),
+        }
+        ControlFlow::Continue(())
+    });
+    if broken.is_break() {
+        return Err(Error::Malformed {
+            what: "percent-encoding",
+        });
     }
     if let Some(run) = bytes.get(start..).filter(|run| !run.is_empty()) {
         sink.put(run);
