@@ -12,11 +12,12 @@ use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
+use core::ops::ControlFlow;
 
 use crate::Error;
 use crate::encoding::{
-    CHUNK, all_unreserved, bytes_equal, chunk_at, decode_bytes, decode_text, is_unreserved,
-    put_encoded, specials, unreserved_run, word_at,
+    CHUNK, all_unreserved, bytes_equal, chunk_at, decode_bytes, decode_text, each_special,
+    is_unreserved, put_encoded, specials, unreserved_run, word_at,
 };
 use crate::sign::{
     BODY_HASH, CALLBACK, CONSUMER_KEY, NONCE, OauthName, SIGNATURE, SIGNATURE_METHOD, TIMESTAMP,
@@ -1198,32 +1199,28 @@ impl<'a> HeaderParams<'a> {
     fn scan_value(&self) -> Result<(usize, Option<bool>), Error> {
         let bytes = self.text.as_bytes();
         let mut form = Some(false);
-        // Only the bytes that are not unreserved are looked at, found
-        // sixteen at a time: most values have none but their closing quote.
-        let mut base = self.at;
-        while base < bytes.len() {
-            let mut mask = specials(chunk_at(bytes, base));
-            while mask != 0 {
-                let i = base + mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                // The chunk's padding is unreserved: `i` is within `bytes`.
-                let b = bytes.get(i).copied().unwrap_or_default();
-                if b == b'"' {
-                    return Ok((i, form));
-                } else if b == b'%' {
-                    form = form.and(canonical_escape(bytes, i));
-                } else if b != b'\\' && !b.is_ascii_control() {
-                    // Allowed, but not in its §3.6 form: encoded again. (A
-                    // backslash or a control byte is never in a §3.6 value.)
-                    form = None;
-                } else {
-                    return Err(MALFORMED_HEADER);
-                }
+        // Only the bytes that are not unreserved are looked at: most
+        // values have none but their closing quote.
+        let end = each_special(bytes, self.at, |i| {
+            let b = bytes.get(i).copied().unwrap_or_default();
+            if b == b'"' {
+                return ControlFlow::Break(Ok((i, form)));
+            } else if b == b'%' {
+                form = form.and(canonical_escape(bytes, i));
+            } else if b != b'\\' && !b.is_ascii_control() {
+                // Allowed, but not in its §3.6 form: encoded again. (A
+                // backslash or a control byte is never in a §3.6 value.)
+                form = None;
+            } else {
+                return ControlFlow::Break(Err(MALFORMED_HEADER));
             }
-            base += CHUNK;
+            ControlFlow::Continue(())
+        });
+        match end {
+            ControlFlow::Break(end) => end,
+            // No closing quote.
+            ControlFlow::Continue(()) => Err(MALFORMED_HEADER),
         }
-        // No closing quote.
-        Err(MALFORMED_HEADER)
     }
 
     /// Reads a name and the `=` and `"` after it.
