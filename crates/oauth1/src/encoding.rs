@@ -144,31 +144,34 @@ pub(crate) const CHUNK: usize = 16;
 pub(crate) fn chunk_at(bytes: &[u8], at: usize) -> [u8; CHUNK] {
     match bytes.get(at..).and_then(<[u8]>::first_chunk::<CHUNK>) {
         Some(chunk) => *chunk,
-        None => last_chunk_at(bytes, at),
+        None => last_chunk_at(bytes, at).to_le_bytes(),
     }
 }
 
-/// [`chunk_at`] for the last few bytes: once per text, kept out of the
-/// loops that read chunks (whose registers it would crowd).
+/// [`chunk_at`] for the last few bytes, as a little-endian number: once per
+/// text, kept out of the loops that read chunks (whose registers it would
+/// crowd). A number comes back in two registers, where an array would come
+/// back through memory as two 8-byte stores, which the caller's 16-byte load
+/// would have to wait for.
 #[inline(never)]
-pub(crate) fn last_chunk_at(bytes: &[u8], at: usize) -> [u8; CHUNK] {
+pub(crate) fn last_chunk_at(bytes: &[u8], at: usize) -> u128 {
     const PAD: [u8; CHUNK] = [b'a'; CHUNK];
     // Fewer than sixteen bytes are left: `have` of them, 0 to 15.
     let have = bytes.len().saturating_sub(at);
     if have == 0 {
-        return PAD;
+        return u128::from_le_bytes(PAD);
     }
     if let Some(last) = bytes.last_chunk::<CHUNK>() {
         // The last sixteen bytes end with the ones wanted.
         let kept = u128::from_le_bytes(*last) >> (8 * (CHUNK - have));
-        return (kept | u128::from_le_bytes(PAD) << (8 * have)).to_le_bytes();
+        return kept | u128::from_le_bytes(PAD) << (8 * have);
     }
     // A text shorter than a chunk: put together in registers from two
     // padded words (bytes stored one by one and loaded as a chunk would
     // wait for the stores).
     let lo = u128::from(word_at(bytes, at));
     let hi = u128::from(word_at(bytes, at + 8));
-    (lo | hi << 64).to_le_bytes()
+    lo | hi << 64
 }
 
 /// The high bit of each byte of `word` that equals `b`, and no other bit
