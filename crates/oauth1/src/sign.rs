@@ -815,6 +815,9 @@ impl<'a> OauthPair<'a> {
 struct OauthPairs<'a> {
     pairs: [OauthPair<'a>; 9],
     len: usize,
+    /// How many of them sort before `oauth_signature` (counted as they
+    /// are pushed, so that placing the signature reads no pair).
+    before_signature: usize,
 }
 
 impl<'a> OauthPairs<'a> {
@@ -822,6 +825,7 @@ impl<'a> OauthPairs<'a> {
         Self {
             pairs: [OauthPair::EMPTY; 9],
             len: 0,
+            before_signature: 0,
         }
     }
 
@@ -834,6 +838,7 @@ impl<'a> OauthPairs<'a> {
         if let Some(slot) = self.pairs.get_mut(self.len) {
             *slot = OauthPair { spec, value };
             self.len += 1;
+            self.before_signature += usize::from(spec.order < SIGNATURE.order);
         }
     }
 
@@ -860,6 +865,12 @@ impl<'a> OauthPairs<'a> {
 
     fn as_slice(&self) -> &[OauthPair<'a>] {
         self.pairs.get(..self.len).unwrap_or_default()
+    }
+
+    /// The pairs that sort before `oauth_signature`, and those after it.
+    fn around_signature(&self) -> (&[OauthPair<'a>], &[OauthPair<'a>]) {
+        self.as_slice()
+            .split_at(self.before_signature.min(self.len))
     }
 }
 
@@ -1390,9 +1401,7 @@ fn put_header(realm: Option<&str>, oauth: &OauthPairs<'_>, sig: &[u8], sink: &mu
         Sink::put(sink, lead(spec.header, "\", ", first));
         first = false;
     };
-    let pairs = oauth.as_slice();
-    let at = pairs.partition_point(|p| p.spec.order < SIGNATURE.order);
-    let (before, after) = pairs.split_at(at);
+    let (before, after) = oauth.around_signature();
     for pair in before {
         start(sink, pair.spec);
         sink.put(pair.bytes());
