@@ -15,10 +15,24 @@ use crate::sink::Sink;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// RFC 3986's unreserved set, which §3.6 leaves unescaped: one bit per
+/// ASCII byte.
+const UNRESERVED: u128 = {
+    let mut bits = 0u128;
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            bits |= 1 << b;
+        }
+        b += 1;
+    }
+    bits
+};
+
 /// Whether `b` is in RFC 3986's unreserved set, which §3.6 leaves unescaped.
 #[inline]
 pub const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    b < 128 && UNRESERVED >> b & 1 == 1
 }
 
 /// Percent-encodes `text` per RFC 5849 §3.6.
@@ -388,6 +402,15 @@ mod tests {
                     "{len} {at}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_unreserved_set_is_rfc_3986s() {
+        // RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
+        let listed = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+        for b in 0..=255u8 {
+            assert_eq!(is_unreserved(b), listed.contains(&b), "{b}");
         }
     }
 

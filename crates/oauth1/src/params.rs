@@ -517,15 +517,36 @@ pub(crate) fn resolve<'t>(text: Text<'t>, owned: &'t [u8]) -> &'t [u8] {
 #[inline]
 fn escape_at(raw: &[u8], i: usize) -> Option<bool> {
     let (&h, &l) = (raw.get(i + 1)?, raw.get(i + 2)?);
-    let upper = |d: u8| matches!(d, b'0'..=b'9' | b'A'..=b'F');
-    let hex = |d: u8| d.is_ascii_hexdigit();
-    if !(hex(h) && hex(l)) {
+    let (h, l) = (HEX_DIGIT[usize::from(h)], HEX_DIGIT[usize::from(l)]);
+    if (h | l) & NOT_HEX != 0 {
         return None;
     }
-    let value = (h as char).to_digit(16).unwrap_or(0) << 4 | (l as char).to_digit(16).unwrap_or(0);
-    // Two hex digits make a value below 256.
-    Some(upper(h) && upper(l) && !is_unreserved(value as u8))
+    let value = (h & 0x0F) << 4 | (l & 0x0F);
+    Some((h | l) & LOWER_HEX == 0 && !is_unreserved(value))
 }
+
+/// [`HEX_DIGIT`] of a byte that is not a hex digit.
+const NOT_HEX: u8 = 0x80;
+/// [`HEX_DIGIT`]'s mark of a lowercase digit (`a`-`f`).
+const LOWER_HEX: u8 = 0x10;
+
+/// Each byte as a hex digit: its value (`0-9`, `A-F`), its value with
+/// [`LOWER_HEX`] (`a-f`), or [`NOT_HEX`].
+const HEX_DIGIT: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'A' as usize + i] = 10 + i as u8;
+        table[b'a' as usize + i] = LOWER_HEX | (10 + i as u8);
+        i += 1;
+    }
+    table
+};
 
 /// What the `%` at `raw[i]` makes of a text's form: `Some(true)` for a
 /// canonical escape, `None` for any other (re-encoding decodes it, or
