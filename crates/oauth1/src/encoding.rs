@@ -54,7 +54,7 @@ pub fn percent_encode_into(bytes: &[u8], out: &mut String) {
         if is_unreserved(b) {
             out.push(char::from(b));
         } else {
-            let [p, h, l] = escape(b);
+            let [p, h, l, _] = escape_word(b).to_le_bytes();
             out.push(char::from(p));
             out.push(char::from(h));
             out.push(char::from(l));
@@ -62,14 +62,23 @@ pub fn percent_encode_into(bytes: &[u8], out: &mut String) {
     }
 }
 
-/// `%XX` for `b`, uppercase hex.
-#[inline]
-const fn escape(b: u8) -> [u8; 3] {
-    [
-        b'%',
-        UPPER_HEX[(b >> 4) as usize],
-        UPPER_HEX[(b & 0x0F) as usize],
-    ]
+/// `%XX` for `b`, uppercase hex, in the low three bytes of a little-endian
+/// word: built in a register, where three bytes stored one by one and read
+/// back as a piece would make the read wait for the stores.
+#[inline(always)]
+pub(crate) const fn escape_word(b: u8) -> u32 {
+    /// Each byte's two uppercase hex digits, as a little-endian pair (one
+    /// load: digits looked up one by one are stored one by one).
+    const DIGITS: [u16; 256] = {
+        let mut digits = [0; 256];
+        let mut b = 0;
+        while b < 256 {
+            digits[b] = u16::from_le_bytes([UPPER_HEX[b >> 4], UPPER_HEX[b & 0x0F]]);
+            b += 1;
+        }
+        digits
+    };
+    b'%' as u32 | (DIGITS[b as usize] as u32) << 8
 }
 
 /// Length of the §3.6 encoding of `bytes`: two more bytes for each that is
@@ -276,7 +285,7 @@ pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
             if !run.is_empty() {
                 sink.put(run);
             }
-            sink.put(&escape(b));
+            sink.put_escape(b);
         }
         start = i + 1;
         ControlFlow::Continue(())

@@ -11,6 +11,8 @@ use hmac::digest::core_api::BlockSizeUser;
 use hmac::digest::typenum::Unsigned;
 use hmac::{Hmac, Mac};
 
+use crate::encoding::escape_word;
+
 /// Something bytes of a base string can be written to.
 pub(crate) trait Sink {
     /// Appends `bytes`.
@@ -21,6 +23,26 @@ pub(crate) trait Sink {
     #[inline]
     fn put_text(&mut self, tail: &[u8], len: usize) {
         self.put(tail.get(..len).unwrap_or_default());
+    }
+
+    /// Appends `%XX`, the §3.6 escape of `b`.
+    #[inline]
+    fn put_escape(&mut self, b: u8) {
+        let word = escape_word(b).to_le_bytes();
+        self.put(word.get(..3).unwrap_or_default());
+    }
+}
+
+/// Writes the escape of `b` into the first four bytes of `room` (the fourth
+/// is overwritten by what comes next) when it has them: the bytes written.
+#[inline(always)]
+fn escape_into(room: &mut [u8], b: u8) -> usize {
+    match room.first_chunk_mut::<4>() {
+        Some(slot) => {
+            *slot = escape_word(b).to_le_bytes();
+            3
+        }
+        None => 0,
     }
 }
 
@@ -174,6 +196,14 @@ impl<C: BlockCore> Sink for Blocks<C> {
             self.put(tail.get(..len).unwrap_or_default());
         }
     }
+
+    #[inline(always)]
+    fn put_escape(&mut self, b: u8) {
+        match escape_into(self.stage.get_mut(self.len..).unwrap_or_default(), b) {
+            0 => self.put(escape_word(b).to_le_bytes().get(..3).unwrap_or_default()),
+            n => self.len += n,
+        }
+    }
 }
 
 /// `%26` (an encoded `&`), padded for [`Sink::put_text`].
@@ -270,6 +300,14 @@ impl Sink for SliceSink<'_> {
             None => self.dropped = true,
         }
     }
+
+    #[inline]
+    fn put_escape(&mut self, b: u8) {
+        match escape_into(self.buf.get_mut(self.len..).unwrap_or_default(), b) {
+            0 => self.put(escape_word(b).to_le_bytes().get(..3).unwrap_or_default()),
+            n => self.len += n,
+        }
+    }
 }
 
 /// Copies `from` into `to`, which has the same length.
@@ -348,6 +386,48 @@ mod tests {
                     whole.finalize().into_bytes().as_slice(),
                     "{step} {total}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_are_written_whole_at_every_offset() {
+        let key = <Hmac<sha1::Sha1> as Mac>::new_from_slice(b"key").unwrap();
+        for lead in 0..70 {
+            let mut want = vec![b'a'; lead];
+            for b in 0..=255u8 {
+                want.extend_from_slice(format!("%{b:02X}").as_bytes());
+            }
+            // Into the MAC's stage, which fills and spills at every offset.
+            let mut sink = Blocks::new(key.clone());
+            let mut vec = Vec::new();
+            sink.put(&want[..lead]);
+            vec.put(&want[..lead]);
+            for b in 0..=255u8 {
+                sink.put_escape(b);
+                vec.put_escape(b);
+            }
+            let mut whole = key.clone();
+            Mac::update(&mut whole, &want);
+            assert_eq!(
+                sink.finish().as_slice(),
+                whole.finalize().into_bytes().as_slice(),
+                "{lead}"
+            );
+            assert_eq!(vec, want);
+            // Into a slice of exactly the length (the last escape has no
+            // fourth byte of room), and one a byte short.
+            for short in [0, 1] {
+                let mut buf = vec![0u8; want.len() - short];
+                let mut sink = SliceSink::new(&mut buf);
+                sink.put(&want[..lead]);
+                for b in 0..=255u8 {
+                    sink.put_escape(b);
+                }
+                assert_eq!(sink.dropped, short == 1, "{lead} {short}");
+                if short == 0 {
+                    assert_eq!(sink.written(), &want[..], "{lead}");
+                }
             }
         }
     }
