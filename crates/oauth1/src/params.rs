@@ -95,6 +95,12 @@ impl<'a> Text<'a> {
         self.len & Self::OWNED != 0
     }
 
+    /// Whether the text is borrowed and holds no `%`.
+    #[inline]
+    pub(crate) fn is_plain(self) -> bool {
+        self.len & (Self::ESCAPED | Self::OWNED) == 0
+    }
+
     /// Whether the text is borrowed and holds a `%`.
     #[inline]
     pub(crate) fn is_escaped(self) -> bool {
@@ -1023,12 +1029,20 @@ pub(crate) fn put_encoded_pair(
     after_another: bool,
     sink: &mut impl Sink,
 ) {
+    let (name, value) = (p.name, p.value);
+    if name.is_plain() && value.is_plain() {
+        return sink.put_plain_pair(
+            after_another,
+            (name.tail, name.len()),
+            (value.tail, value.len()),
+        );
+    }
     if after_another {
         sink.put_text(AMP, 3);
     }
-    put_reencoded(p.name, owned, sink);
+    put_reencoded(name, owned, sink);
     sink.put_text(EQ, 3);
-    put_reencoded(p.value, owned, sink);
+    put_reencoded(value, owned, sink);
 }
 
 /// The §3.6 encoding of `text`, which is already in its §3.6 encoding.

@@ -31,6 +31,24 @@ pub(crate) trait Sink {
         let word = escape_word(b).to_le_bytes();
         self.put(word.get(..3).unwrap_or_default());
     }
+
+    /// Appends a parameter as a base string holds it, `name%3Dvalue`, after
+    /// `%26` when `after_another`: `name` and `value` are the first
+    /// `name_len` and `value_len` bytes of their tails, and need no escape.
+    #[inline(always)]
+    fn put_plain_pair(
+        &mut self,
+        after_another: bool,
+        (name, name_len): (&[u8], usize),
+        (value, value_len): (&[u8], usize),
+    ) {
+        if after_another {
+            self.put_text(AMP, 3);
+        }
+        self.put_text(name, name_len);
+        self.put_text(EQ, 3);
+        self.put_text(value, value_len);
+    }
 }
 
 /// Writes the escape of `b` into the first four bytes of `room` (the fourth
@@ -203,6 +221,54 @@ impl<C: BlockCore> Sink for Blocks<C> {
             0 => self.put(escape_word(b).to_le_bytes().get(..3).unwrap_or_default()),
             n => self.len += n,
         }
+    }
+
+    /// A pair of short texts, with room for it in the stage, is written as
+    /// four fixed-size blocks into one window (each block's spare bytes are
+    /// overwritten by the next), checked once; else piece by piece.
+    #[inline(always)]
+    fn put_plain_pair(
+        &mut self,
+        after_another: bool,
+        (name, name_len): (&[u8], usize),
+        (value, value_len): (&[u8], usize),
+    ) {
+        /// `%26`, then a name of up to 16 bytes, `%3D` and a value of up to 16.
+        const WINDOW: usize = 3 + 16 + 3 + 16;
+        let window = self
+            .stage
+            .get_mut(self.len..)
+            .and_then(<[u8]>::first_chunk_mut::<WINDOW>);
+        let (name16, value16) = (name.first_chunk::<16>(), value.first_chunk::<16>());
+        match (window, name16, value16) {
+            (Some(window), Some(name16), Some(value16)) if name_len <= 16 && value_len <= 16 => {
+                let amp = if after_another { 3 } else { 0 };
+                put_block(window, 0, AMP.first_chunk::<4>());
+                put_block(window, amp, Some(name16));
+                put_block(window, amp + name_len, EQ.first_chunk::<4>());
+                put_block(window, amp + name_len + 3, Some(value16));
+                self.len += amp + name_len + 3 + value_len;
+            }
+            _ => {
+                if after_another {
+                    self.put_text(AMP, 3);
+                }
+                self.put_text(name, name_len);
+                self.put_text(EQ, 3);
+                self.put_text(value, value_len);
+            }
+        }
+    }
+}
+
+/// Copies `block` into `window` at `at` (when it fits, as the callers make sure).
+#[inline(always)]
+fn put_block<const K: usize>(window: &mut [u8], at: usize, block: Option<&[u8; K]>) {
+    if let (Some(to), Some(block)) = (
+        window.get_mut(at..).and_then(<[u8]>::first_chunk_mut::<K>),
+        block,
+    ) {
+        *to = *block;
     }
 }
 
@@ -427,6 +493,51 @@ mod tests {
                 assert_eq!(sink.dropped, short == 1, "{lead} {short}");
                 if short == 0 {
                     assert_eq!(sink.written(), &want[..], "{lead}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_pairs_are_written_whole_at_every_offset() {
+        let key = <Hmac<sha1::Sha1> as Mac>::new_from_slice(b"key").unwrap();
+        let text: Vec<u8> = (0..64u8).map(|i| b'a' + i % 26).collect();
+        for lead in [0, 1, 200, 217, 218, 219, 240, 254, 255] {
+            for name_len in [0, 1, 7, 15, 16, 17, 30] {
+                for value_len in [0, 3, 16, 17] {
+                    for after_another in [false, true] {
+                        // Tails with room to spare, and tails that end with the text.
+                        for slack in [0, 16] {
+                            let name = &text[..name_len + slack];
+                            let value = &text[5..5 + value_len + slack];
+                            let mut want = vec![b'x'; lead];
+                            if after_another {
+                                want.extend_from_slice(b"%26");
+                            }
+                            want.extend_from_slice(&name[..name_len]);
+                            want.extend_from_slice(b"%3D");
+                            want.extend_from_slice(&value[..value_len]);
+                            let mut sink = Blocks::new(key.clone());
+                            let mut vec = Vec::new();
+                            for out in [&mut sink as &mut dyn Sink, &mut vec] {
+                                out.put(&want[..lead]);
+                                out.put_plain_pair(
+                                    after_another,
+                                    (name, name_len),
+                                    (value, value_len),
+                                );
+                            }
+                            let mut whole = key.clone();
+                            Mac::update(&mut whole, &want);
+                            let case = (lead, name_len, value_len, after_another, slack);
+                            assert_eq!(
+                                sink.finish().as_slice(),
+                                whole.finalize().into_bytes().as_slice(),
+                                "{case:?}"
+                            );
+                            assert_eq!(vec, want, "{case:?}");
+                        }
+                    }
                 }
             }
         }
