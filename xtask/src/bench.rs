@@ -151,6 +151,20 @@ fn table(criterion: &Path) -> Result<String, String> {
             }
         }
     }
+    for n in [20, 40] {
+        let group = format!("orders_{n}");
+        let (many, one) = (
+            median(criterion, &group, "64 orders"),
+            median(criterion, &group, "one order"),
+        );
+        let _ = writeln!(
+            out,
+            "| {n} query parameters in a new order each call, sign | {} | {} (one order) | {} | | | | |",
+            time(many),
+            time(one),
+            ratio(many, one),
+        );
+    }
     for (group, what) in [
         ("oauth2_token_response", "OAuth 2 token response parse"),
         ("oauth2_token_request", "OAuth 2 token request build"),

@@ -176,6 +176,34 @@ pub fn w3() -> Workload {
     }
 }
 
+/// A `GET` with `n` query parameters like W2's, in `orders` different
+/// orders (the same pairs each time): a client that signs many requests
+/// does not send their parameters in one fixed order, so a sort that a
+/// branch predictor can learn on one order is measured on many.
+pub fn reorderings(n: usize, orders: usize) -> Vec<Workload> {
+    let mut pairs = scrambled(n, 2);
+    let mut state: u32 = 0x2545_F491;
+    (0..orders)
+        .map(|_| {
+            for i in (1..pairs.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                pairs.swap(i, (state as usize) % (i + 1));
+            }
+            Workload {
+                name: "reordered",
+                method: "GET",
+                url: format!("https://api.example.com/1.1/search/items?{}", join(&pairs)),
+                base_uri: "https://api.example.com/1.1/search/items",
+                content_type: None,
+                body: String::new(),
+                pairs: pairs.clone(),
+            }
+        })
+        .collect()
+}
+
 /// The three OAuth 1 workloads.
 pub fn workloads() -> [Workload; 3] {
     [w1(), w2(), w3()]

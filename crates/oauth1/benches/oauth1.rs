@@ -1,6 +1,9 @@
 //! OAuth 1 signing and verification of W1–W3 against the floor and
 //! `oauth1-request`, each workload in one criterion group so that every row
-//! of `cargo xtask bench` is measured in the same run.
+//! of `cargo xtask bench` is measured in the same run; and signing with the
+//! query parameters in a new order on each call, against one order every
+//! time (a sort whose branches the processor learns on one order would
+//! show it there).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -61,6 +64,27 @@ fn group<SM: o1::signature_method::SignatureMethod + Clone>(
     g.finish();
 }
 
+/// Signing `n` query parameters that arrive in one order every time, and in
+/// a different order each time (64 orders in turn).
+fn orders(c: &mut Criterion) {
+    let ours = signer(SignatureMethod::HmacSha1);
+    for n in [20, 40] {
+        let ws = sansauth_bench::reorderings(n, 64);
+        let mut g = c.benchmark_group(format!("orders_{n}"));
+        g.bench_function("one order", |b| {
+            b.iter(|| sign_header(black_box(&ours), black_box(&ws[0])))
+        });
+        let mut i = 0;
+        g.bench_function("64 orders", |b| {
+            b.iter(|| {
+                i = (i + 1) % ws.len();
+                sign_header(black_box(&ours), black_box(&ws[i]))
+            })
+        });
+        g.finish();
+    }
+}
+
 fn oauth1(c: &mut Criterion) {
     for w in sansauth_bench::workloads() {
         group(
@@ -86,6 +110,6 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .sample_size(50);
-    targets = oauth1
+    targets = oauth1, orders
 }
 criterion_main!(benches);
