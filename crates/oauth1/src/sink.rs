@@ -42,13 +42,24 @@ pub(crate) trait Sink {
         (name, name_len): (&[u8], usize),
         (value, value_len): (&[u8], usize),
     ) {
-        if after_another {
-            self.put_text(AMP, 3);
-        }
-        self.put_text(name, name_len);
-        self.put_text(EQ, 3);
-        self.put_text(value, value_len);
+        put_pair_pieces(self, after_another, (name, name_len), (value, value_len));
     }
+}
+
+/// [`Sink::put_plain_pair`] a piece at a time.
+#[inline(always)]
+fn put_pair_pieces<S: Sink + ?Sized>(
+    sink: &mut S,
+    after_another: bool,
+    (name, name_len): (&[u8], usize),
+    (value, value_len): (&[u8], usize),
+) {
+    if after_another {
+        sink.put_text(AMP, 3);
+    }
+    sink.put_text(name, name_len);
+    sink.put_text(EQ, 3);
+    sink.put_text(value, value_len);
 }
 
 /// Writes the escape of `b` into the first four bytes of `room` (the fourth
@@ -249,14 +260,7 @@ impl<C: BlockCore> Sink for Blocks<C> {
                 put_block(window, amp + name_len + 3, Some(value16));
                 self.len += amp + name_len + 3 + value_len;
             }
-            _ => {
-                if after_another {
-                    self.put_text(AMP, 3);
-                }
-                self.put_text(name, name_len);
-                self.put_text(EQ, 3);
-                self.put_text(value, value_len);
-            }
+            _ => put_pair_pieces(self, after_another, (name, name_len), (value, value_len)),
         }
     }
 }
