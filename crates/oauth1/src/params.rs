@@ -1231,6 +1231,7 @@ impl<'a> HeaderParams<'a> {
 
     /// Reads a quoted value from `self.at` (after its opening quote): where
     /// its closing quote is, and its form.
+    #[inline(always)]
     fn scan_value(&self) -> Result<(usize, Option<bool>), Error> {
         let bytes = self.text.as_bytes();
         let mut form = Some(false);
