@@ -844,15 +844,23 @@ impl<'a> OauthPairs<'a> {
 
     /// Adds a raw value: as it is when it needs no escape, else encoded
     /// into `encoded` (and taken from there by [`Self::borrow_encoded`]).
+    #[inline(always)]
     fn push_raw(&mut self, spec: &'static OauthName, raw: &'a [u8], encoded: &mut Vec<u8>) {
         if all_unreserved(raw) {
             self.push_plain(spec, raw);
         } else {
-            let start = encoded.len();
-            encoded.reserve(encoded_len(raw));
-            put_encoded(raw, encoded);
-            self.push(spec, Text::owned_range(start, encoded.len()));
+            self.push_encoded(spec, raw, encoded);
         }
+    }
+
+    /// [`Self::push_raw`] of a value that needs escapes.
+    #[cold]
+    #[inline(never)]
+    fn push_encoded(&mut self, spec: &'static OauthName, raw: &[u8], encoded: &mut Vec<u8>) {
+        let start = encoded.len();
+        encoded.reserve(encoded_len(raw));
+        put_encoded(raw, encoded);
+        self.push(spec, Text::owned_range(start, encoded.len()));
     }
 
     /// Points the values [`Self::push_raw`] encoded at `encoded`, once
