@@ -284,6 +284,7 @@ pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
 
 /// Writes the §3.6 encoding of `bytes`, passing runs of unreserved bytes in
 /// one piece: the bytes to escape are found sixteen at a time.
+#[inline(always)]
 pub(crate) fn put_encoded(bytes: &[u8], sink: &mut impl Sink) {
     // Where the run not yet written starts.
     let mut start = 0;
