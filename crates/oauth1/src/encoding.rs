@@ -156,15 +156,6 @@ fn marks(chunk: [u8; CHUNK], distance: impl Fn(u8) -> u8) -> u32 {
     lo | hi << 8
 }
 
-/// Whether no byte of `bytes` is marked by `classify` (one of [`specials`]
-/// and [`specials_or_upper`]), sixteen at a time.
-#[inline(always)]
-pub(crate) fn none_marked(bytes: &[u8], classify: impl Fn([u8; CHUNK]) -> u32) -> bool {
-    (0..bytes.len())
-        .step_by(CHUNK)
-        .all(|at| classify(chunk_at(bytes, at)) == 0)
-}
-
 /// The bytes [`specials`] classifies at once.
 pub(crate) const CHUNK: usize = 16;
 
@@ -242,9 +233,21 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
 /// (§3.6), or the length: unreserved runs are skipped sixteen bytes at a time.
 #[inline(always)]
 pub(crate) fn unreserved_run(bytes: &[u8], from: usize) -> usize {
+    first_marked(bytes, from, specials)
+}
+
+/// The index of the first byte at or after `from` that `classify` (one of
+/// [`specials`] and [`specials_or_upper`]) marks, or the length, found
+/// sixteen bytes at a time.
+#[inline(always)]
+pub(crate) fn first_marked(
+    bytes: &[u8],
+    from: usize,
+    classify: impl Fn([u8; CHUNK]) -> u32,
+) -> usize {
     let mut at = from;
     while at < bytes.len() {
-        let mask = specials(chunk_at(bytes, at));
+        let mask = classify(chunk_at(bytes, at));
         if mask != 0 {
             return (at + mask.trailing_zeros() as usize).min(bytes.len());
         }

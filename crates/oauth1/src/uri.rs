@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use crate::Error;
 use crate::encoding::{
-    bytes_equal, none_marked, put_encoded, specials_or_upper, unreserved_run, word_at,
+    bytes_equal, first_marked, put_encoded, specials_or_upper, unreserved_run, word_at,
 };
 use crate::sink::Sink;
 
@@ -21,6 +21,9 @@ pub(crate) struct Url<'a> {
     /// `#fragment` (the form reader stops at `#`, so the query is not
     /// searched for one twice).
     pub(crate) query_on: Option<&'a str>,
+    /// Whether the scheme and the host are lowercase and unreserved, as
+    /// the base string writes them (found while reading them).
+    plain: bool,
 }
 
 const MALFORMED_URL: Error = Error::Malformed { what: "URL" };
@@ -62,9 +65,15 @@ impl<'a> Url<'a> {
         if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
             return Err(MALFORMED_URL);
         }
+        // Whether the scheme has an uppercase letter or a `+`, which the base
+        // string lowercases or escapes.
+        let mut scheme_upper_or_plus = false;
         let scheme_end = bytes
             .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+            .position(|&b| {
+                scheme_upper_or_plus |= b.is_ascii_uppercase() || b == b'+';
+                !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            })
             .unwrap_or(bytes.len());
         if bytes.get(scheme_end..scheme_end + 3) != Some(b"://") {
             return Err(MALFORMED_URL);
@@ -74,15 +83,17 @@ impl<'a> Url<'a> {
         // (after the last `@`), the host's first `:`, and whether the host
         // holds a byte it cannot.
         let start = scheme_end + 3;
-        // Most authorities are unreserved bytes, perhaps with a `:port`:
-        // found sixteen bytes at a time. Any other byte is looked at by the
-        // loop below, from where this stopped.
-        let mut end = unreserved_run(bytes, start);
+        // Most authorities are a lowercase unreserved host, perhaps with a
+        // `:port`: found sixteen bytes at a time. Any other byte is looked
+        // at by the loop below, from where this stopped (when it looks at
+        // none, the host is as the base string writes it).
+        let mut end = first_marked(bytes, start, specials_or_upper);
         let mut colon = None;
         if bytes.get(end) == Some(&b':') {
             colon = Some(end);
             end = unreserved_run(bytes, end + 1);
         }
+        let runs_end = end;
         let (mut host_start, mut bad) = (start, false);
         while let Some(&b) = bytes.get(end) {
             match AUTHORITY[usize::from(b)] {
@@ -139,12 +150,16 @@ impl<'a> Url<'a> {
                 (default != Some(port)).then_some(port)
             }
         };
+        let host_plain = bytes
+            .get(runs_end)
+            .is_none_or(|&b| AUTHORITY[usize::from(b)] == A_END);
         Ok(Self {
             scheme,
             host,
             port,
             path,
             query_on,
+            plain: !scheme_upper_or_plus && host_plain,
         })
     }
 
@@ -153,8 +168,7 @@ impl<'a> Url<'a> {
     pub(crate) fn put_base_uri_encoded(&self, sink: &mut impl Sink) {
         let (scheme, host) = (self.scheme.as_bytes(), self.host.as_bytes());
         // Schemes and hosts are mostly lowercase and unreserved already.
-        let plain = |text: &[u8]| none_marked(text, specials_or_upper);
-        if plain(scheme) && plain(host) {
+        if self.plain {
             sink.put(scheme);
             sink.put(b"%3A%2F%2F");
             sink.put(host);
@@ -330,6 +344,44 @@ mod tests {
             base_string_uri("http://[::1]:8080/x?y").unwrap(),
             "http://[::1]:8080/x"
         );
+    }
+
+    #[test]
+    fn the_encoded_base_uri_is_the_base_uri_encoded() {
+        // Plain schemes and hosts, and every way of not being plain: the
+        // encoded writer's shortcut must agree with lowercasing and
+        // encoding the base string URI.
+        for url in [
+            "http://api.mapmyfitness.com/3.1/workouts/create_workout",
+            "https://a.example:8443/x",
+            "HTTP://a.example/x",
+            "http://A.example/x",
+            "http://a.Example:8080/x",
+            "Svn+SSH://a.example/x",
+            "svn+ssh://a.example/x",
+            "http://user:pass@a.example/x",
+            "http://User@A.example:81/x",
+            "http://[::1]:8080/x",
+            "http://a_b~c.example/",
+            "http://a.example:80",
+            "http://0123456789abcdefghij.example/x",
+            "http://0123456789abcdefGhij.example/x",
+        ] {
+            let mut encoded = Vec::new();
+            Url::parse(url).unwrap().put_base_uri_encoded(&mut encoded);
+            let want = crate::encoding::percent_encode(&base_string_uri(url).unwrap());
+            assert_eq!(String::from_utf8(encoded).unwrap(), want, "{url}");
+            let u = Url::parse(url).unwrap();
+            let lower = |t: &str| {
+                t.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(&b))
+            };
+            // Plain only when it is (a host after user information is
+            // looked at again, byte by byte).
+            let is_plain = lower(u.scheme) && lower(u.host);
+            assert!(!u.plain || is_plain, "{url}");
+            assert_eq!(u.plain, is_plain && !url.contains('@'), "{url}");
+        }
     }
 
     #[test]
