@@ -1049,8 +1049,11 @@ impl Signer {
         if let Some(verifier) = params.verifier {
             out.push_raw(&VERIFIER, verifier.as_bytes(), encoded);
         }
-        if let Some(version) = params.version {
-            out.push_raw(&VERSION, version.as_bytes(), encoded);
+        match params.version {
+            // The one version there is (§3.1) needs no looking at.
+            Some("1.0") => out.push_plain(&VERSION, b"1.0"),
+            Some(version) => out.push_raw(&VERSION, version.as_bytes(), encoded),
+            None => {}
         }
         Ok(())
     }
@@ -1768,6 +1771,29 @@ mod tests {
             Some(&token),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn versions_are_sent_encoded() {
+        let parts = RequestParts::new("GET", "http://photos.example.net/photos?size=original");
+        for (version, in_base, in_header) in [
+            ("1.0", "%26oauth_version%3D1.0", "oauth_version=\"1.0\""),
+            // Not a version this protocol has, but what a caller sets is
+            // sent, encoded like any value (§3.6), and encoded again in
+            // the base string (§3.4.1.3.2).
+            (
+                "2.0 beta",
+                "%26oauth_version%3D2.0%2520beta",
+                "oauth_version=\"2.0%20beta\"",
+            ),
+        ] {
+            let params = ProtocolParams::new(137_131_202, "chapoH").with_version(version);
+            let signer = photos_signer();
+            let base = signer.base_string(&parts, &params).unwrap();
+            assert!(base.contains(in_base), "{base}");
+            let header = signer.authorization(&parts, &params).unwrap();
+            assert!(header.ends_with(in_header), "{header}");
+        }
     }
 
     /// RFC 5849 §1.2: the signed request for the vacation photo.
