@@ -351,6 +351,7 @@ pub(crate) fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<Vec<u8>,
 /// # Errors
 ///
 /// [`Error::Malformed`] for a `%` not followed by two hex digits.
+#[inline(always)]
 pub(crate) fn put_decoded(
     bytes: &[u8],
     plus_is_space: bool,
