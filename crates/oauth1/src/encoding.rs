@@ -187,9 +187,14 @@ pub(crate) fn last_chunk_at(bytes: &[u8], at: usize) -> u128 {
         let kept = u128::from_le_bytes(*last) >> (8 * (CHUNK - have));
         return kept | u128::from_le_bytes(PAD) << (8 * have);
     }
-    // A text shorter than a chunk: put together in registers from two
-    // padded words (bytes stored one by one and loaded as a chunk would
-    // wait for the stores).
+    short_chunk_at(bytes, at)
+}
+
+/// [`chunk_at`] of a text shorter than a chunk, put together in registers
+/// from two padded words (bytes stored one by one and loaded as a chunk
+/// would wait for the stores).
+#[inline(always)]
+fn short_chunk_at(bytes: &[u8], at: usize) -> u128 {
     let lo = u128::from(word_at(bytes, at));
     let hi = u128::from(word_at(bytes, at + 8));
     lo | hi << 64
@@ -222,10 +227,22 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
         // The last eight bytes end with the ones wanted.
         return u64::from_le_bytes(*last) >> (8 * (8 - have)) | pad;
     }
-    let mut word = 0;
-    for (i, &b) in bytes.get(at..).unwrap_or_default().iter().enumerate() {
-        word |= u64::from(b) << (8 * i);
-    }
+    // A text shorter than a word: its first and last two or four bytes,
+    // which overlap, put together (no loop over the bytes).
+    let tail = bytes.get(at..).unwrap_or_default();
+    let word = match (tail.first_chunk::<4>(), tail.last_chunk::<4>()) {
+        (Some(first), Some(last)) => {
+            u64::from(u32::from_le_bytes(*first))
+                | u64::from(u32::from_le_bytes(*last)) << (8 * (have - 4))
+        }
+        _ => match (tail.first_chunk::<2>(), tail.last_chunk::<2>()) {
+            (Some(first), Some(last)) => {
+                u64::from(u16::from_le_bytes(*first))
+                    | u64::from(u16::from_le_bytes(*last)) << (8 * (have - 2))
+            }
+            _ => u64::from(tail.first().copied().unwrap_or_default()),
+        },
+    };
     word | pad
 }
 
@@ -279,9 +296,13 @@ pub(crate) fn each_special<B>(
     ControlFlow::Continue(())
 }
 
-/// Whether every byte of `bytes` is unreserved (§3.6), sixteen at a time.
+/// Whether every byte of `bytes` is unreserved (§3.6), sixteen at a time
+/// (a text shorter than sixteen bytes is one chunk, put together here).
 #[inline]
 pub(crate) fn all_unreserved(bytes: &[u8]) -> bool {
+    if bytes.len() < CHUNK {
+        return specials(short_chunk_at(bytes, 0).to_le_bytes()) == 0;
+    }
     unreserved_run(bytes, 0) == bytes.len()
 }
 
@@ -490,6 +511,7 @@ mod tests {
                     for from in 0..=stop {
                         assert_eq!(unreserved_run(&text, from), stop, "{len} {stop} {from} {b}");
                     }
+                    assert_eq!(all_unreserved(&text), stop == len, "{len} {stop} {b}");
                 }
             }
         }

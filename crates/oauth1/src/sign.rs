@@ -1049,11 +1049,8 @@ impl Signer {
         if let Some(verifier) = params.verifier {
             out.push_raw(&VERIFIER, verifier.as_bytes(), encoded);
         }
-        match params.version {
-            // The one version there is (§3.1) needs no looking at.
-            Some("1.0") => out.push_plain(&VERSION, b"1.0"),
-            Some(version) => out.push_raw(&VERSION, version.as_bytes(), encoded),
-            None => {}
+        if let Some(version) = params.version {
+            out.push_raw(&VERSION, version.as_bytes(), encoded);
         }
         Ok(())
     }
