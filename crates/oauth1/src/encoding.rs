@@ -414,14 +414,38 @@ pub(crate) fn put_decoded(
 }
 
 /// The value of one hex digit, either case.
+#[inline]
 const fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+    let digit = HEX_DIGIT[b as usize];
+    if digit & NOT_HEX != 0 {
+        None
+    } else {
+        Some(digit & 0x0F)
     }
 }
+
+/// [`HEX_DIGIT`] of a byte that is not a hex digit.
+pub(crate) const NOT_HEX: u8 = 0x80;
+/// [`HEX_DIGIT`]'s mark of a lowercase digit (`a`-`f`).
+pub(crate) const LOWER_HEX: u8 = 0x10;
+
+/// Each byte as a hex digit: its value (`0-9`, `A-F`), its value with
+/// [`LOWER_HEX`] (`a-f`), or [`NOT_HEX`].
+pub(crate) const HEX_DIGIT: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'A' as usize + i] = 10 + i as u8;
+        table[b'a' as usize + i] = LOWER_HEX | (10 + i as u8);
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -16,8 +16,8 @@ use core::ops::ControlFlow;
 
 use crate::Error;
 use crate::encoding::{
-    CHUNK, all_unreserved, bytes_equal, chunk_at, decode_bytes, decode_text, each_special,
-    is_unreserved, put_encoded, specials, unreserved_run, word_at,
+    CHUNK, HEX_DIGIT, LOWER_HEX, NOT_HEX, all_unreserved, bytes_equal, chunk_at, decode_bytes,
+    decode_text, each_special, is_unreserved, put_encoded, specials, unreserved_run, word_at,
 };
 use crate::sign::{
     BODY_HASH, CALLBACK, CONSUMER_KEY, NONCE, OauthName, SIGNATURE, SIGNATURE_METHOD, TIMESTAMP,
@@ -530,29 +530,6 @@ fn escape_at(raw: &[u8], i: usize) -> Option<bool> {
     let value = (h & 0x0F) << 4 | (l & 0x0F);
     Some((h | l) & LOWER_HEX == 0 && !is_unreserved(value))
 }
-
-/// [`HEX_DIGIT`] of a byte that is not a hex digit.
-const NOT_HEX: u8 = 0x80;
-/// [`HEX_DIGIT`]'s mark of a lowercase digit (`a`-`f`).
-const LOWER_HEX: u8 = 0x10;
-
-/// Each byte as a hex digit: its value (`0-9`, `A-F`), its value with
-/// [`LOWER_HEX`] (`a-f`), or [`NOT_HEX`].
-const HEX_DIGIT: [u8; 256] = {
-    let mut table = [NOT_HEX; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'A' as usize + i] = 10 + i as u8;
-        table[b'a' as usize + i] = LOWER_HEX | (10 + i as u8);
-        i += 1;
-    }
-    table
-};
 
 /// What the `%` at `raw[i]` makes of a text's form: `Some(true)` for a
 /// canonical escape, `None` for any other (re-encoding decodes it, or
