@@ -149,9 +149,13 @@ fn scrambled(n: usize, width: usize) -> Vec<(String, String)> {
 
 /// W2: `GET` with 20 query parameters of 16-byte values, unsorted.
 pub fn w2() -> Workload {
-    let pairs = scrambled(20, 2);
+    search("W2", scrambled(20, 2))
+}
+
+/// A `GET` of the search endpoint with `pairs` as its query, in their order.
+fn search(name: &'static str, pairs: Vec<(String, String)>) -> Workload {
     Workload {
-        name: "W2",
+        name,
         method: "GET",
         url: format!("https://api.example.com/1.1/search/items?{}", join(&pairs)),
         base_uri: "https://api.example.com/1.1/search/items",
@@ -191,15 +195,7 @@ pub fn reorderings(n: usize, orders: usize) -> Vec<Workload> {
                 state ^= state << 5;
                 pairs.swap(i, (state as usize) % (i + 1));
             }
-            Workload {
-                name: "reordered",
-                method: "GET",
-                url: format!("https://api.example.com/1.1/search/items?{}", join(&pairs)),
-                base_uri: "https://api.example.com/1.1/search/items",
-                content_type: None,
-                body: String::new(),
-                pairs: pairs.clone(),
-            }
+            search("reordered", pairs.clone())
         })
         .collect()
 }
