@@ -415,7 +415,7 @@ pub(crate) fn put_decoded(
 
 /// The value of one hex digit, either case.
 #[inline]
-const fn hex_value(b: u8) -> Option<u8> {
+pub(crate) const fn hex_value(b: u8) -> Option<u8> {
     let digit = HEX_DIGIT[b as usize];
     if digit & NOT_HEX != 0 {
         None

@@ -89,10 +89,18 @@ impl FromStr for SignatureMethod {
 
     /// Reads a wire name; names are case-sensitive (RFC 5849 §3.4).
     fn from_str(name: &str) -> Result<Self, Error> {
+        Self::from_name(name.as_bytes())
+    }
+}
+
+impl SignatureMethod {
+    /// [`FromStr`] of a name's bytes. Every name is unreserved (§3.6), so a
+    /// name's encoding is the name: encoded text can be read as it is.
+    pub(crate) fn from_name(name: &[u8]) -> Result<Self, Error> {
         Self::ALL
             .iter()
             .copied()
-            .find(|m| m.as_str() == name)
+            .find(|m| m.as_str().as_bytes() == name)
             .ok_or(Error::UnsupportedSignatureMethod)
     }
 }

@@ -9,14 +9,13 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::encoding::{decode_text, put_decoded, word_at};
+use crate::encoding::{decode_bytes, decode_text, hex_value};
 use crate::params::{
     HeaderParams, ParamList, Sorted, Text, check_count, is_form, is_oauth_name, protocol_name,
     resolve, sorts_before_oauth, static_name,
 };
 use crate::secrets::{ConsumerSecret, TokenSecret};
 use crate::sign::{BaseSource, Key, OauthPair, PROTOCOL, RequestParts, SIGNATURE, body_hash};
-use crate::sink::SliceSink;
 use crate::uri::Url;
 use crate::{Error, SignatureMethod};
 
@@ -39,7 +38,8 @@ pub struct ParsedRequest<'a> {
     consumer_key: Cow<'a, str>,
     token: Option<Cow<'a, str>>,
     signature_method: SignatureMethod,
-    signature: Decoded<'a>,
+    /// `oauth_signature` as sent, still encoded: decoded only to be compared.
+    signature: Text<'a>,
     timestamp: Option<u64>,
     nonce: Option<Cow<'a, str>>,
     callback: Option<Cow<'a, str>>,
@@ -69,8 +69,6 @@ impl fmt::Debug for ParsedRequest<'_> {
 struct Slot<'a> {
     text: Text<'a>,
     decoded: Option<&'a str>,
-    /// Whether it came from the query or the body, and so is in the list.
-    in_list: bool,
 }
 
 /// The protocol parameters of a request, each in its place (by name order).
@@ -87,18 +85,13 @@ impl<'a> Slots<'a> {
         name: &[u8],
         text: Text<'a>,
         decoded: Option<&'a str>,
-        in_list: bool,
     ) -> Result<(), Error> {
         match self.slots.get_mut(slot) {
             Some(Some(_)) => Err(Error::DuplicateParameter {
                 name: static_name(name),
             }),
             Some(slot) => {
-                *slot = Some(Slot {
-                    text,
-                    decoded,
-                    in_list,
-                });
+                *slot = Some(Slot { text, decoded });
                 Ok(())
             }
             None => Err(Error::Malformed { what: "request" }),
@@ -118,7 +111,7 @@ impl<'a> Slots<'a> {
                 break;
             }
             match slot_of(name) {
-                Some(slot) => self.put(slot, name, p.value, None, true)?,
+                Some(slot) => self.put(slot, name, p.value, None)?,
                 None if previous == Some(name) => {
                     return Err(Error::DuplicateParameter {
                         name: "oauth_* parameter",
@@ -135,79 +128,42 @@ impl<'a> Slots<'a> {
 /// Whether `request` carries the signature `key` makes of its base string
 /// (HMAC and PLAINTEXT keys).
 fn signed_with(request: &ParsedRequest<'_>, key: &Key) -> Result<bool, Error> {
-    let sent = request.signature.as_bytes();
+    let sent = resolve(request.signature, request.params.owned());
     request.with_base(|base| key.sign_with(base, |expected| same_signature(expected, sent)))
 }
 
-/// Whether two signatures are equal, in time that depends only on their
-/// lengths: the differences of eight-byte words are gathered, then compared
-/// with zero in constant time.
-fn same_signature(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
+/// Whether `sent`, a signature as a request carries it (§3.6-encoded, its
+/// escapes checked as it was read), decodes to `expected`, in time that
+/// depends only on `sent`: every branch looks at `sent` alone, and the
+/// differences are gathered, then compared with zero in constant time.
+///
+/// It is decoded as it is compared, a byte at a time, with no buffer.
+fn same_signature(expected: &[u8], sent: &[u8]) -> bool {
+    let mut diff = 0u8;
+    // Where reading goes on in `sent`, and in `expected`.
+    let (mut at, mut k) = (0, 0);
+    while let Some(&b) = sent.get(at) {
+        let (byte, width) = match b {
+            b'%' => match escaped_byte(sent, at) {
+                Some(byte) => (byte, 3),
+                // Checked text has none; a broken escape matches nothing.
+                None => return false,
+            },
+            b => (b, 1),
+        };
+        // Past its end, `expected` reads as 0 (the lengths are compared last).
+        diff |= byte ^ expected.get(k).copied().unwrap_or_default();
+        at += width;
+        k += 1;
     }
-    let mut diff = 0u64;
-    let mut at = 0;
-    while at < a.len() {
-        // Both are padded alike past their (equal) ends.
-        diff |= word_at(a, at) ^ word_at(b, at);
-        at += 8;
-    }
-    bool::from(diff.ct_eq(&0))
+    let same_len = k.ct_eq(&expected.len());
+    (diff.ct_eq(&0) & same_len).into()
 }
 
-/// A decoded parameter value: borrowed when it needed no decoding, inline
-/// when it is short (as an HMAC signature is), on the heap otherwise.
-enum Decoded<'a> {
-    Borrowed(&'a str),
-    /// UTF-8, checked when it was decoded.
-    Inline([u8; 96], usize),
-    Heap(String),
-}
-
-impl Decoded<'_> {
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            Self::Borrowed(text) => text.as_bytes(),
-            Self::Inline(buf, len) => buf.get(..*len).unwrap_or_default(),
-            Self::Heap(text) => text.as_bytes(),
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Borrowed(text) => text,
-            // Checked when it was decoded.
-            Self::Inline(..) => core::str::from_utf8(self.as_bytes()).unwrap_or_default(),
-            Self::Heap(text) => text,
-        }
-    }
-}
-
-/// The decoding of a slot's value, without a heap allocation when it is short.
-fn decoded<'a>(slot: Slot<'a>, owned: &[u8]) -> Result<Decoded<'a>, Error> {
-    if !(slot.text.is_escaped() || slot.text.is_owned()) {
-        return Ok(match text(slot, owned)? {
-            Cow::Borrowed(text) => Decoded::Borrowed(text),
-            Cow::Owned(text) => Decoded::Heap(text),
-        });
-    }
-    let encoded = resolve(slot.text, owned);
-    let mut buf = [0u8; 96];
-    if encoded.len() > buf.len() {
-        return Ok(Decoded::Heap(text(slot, owned)?.into_owned()));
-    }
-    // Decoding never lengthens: every byte fits.
-    let mut out = SliceSink::new(&mut buf);
-    put_decoded(encoded, false, &mut out)?;
-    let decoded = out.written();
-    if !decoded.is_ascii() && core::str::from_utf8(decoded).is_err() {
-        return Err(Error::Malformed {
-            what: "parameter (not UTF-8)",
-        });
-    }
-    let len = out.len;
-    Ok(Decoded::Inline(buf, len))
+/// The byte the escape `%XY` at `text[at]` stands for.
+fn escaped_byte(text: &[u8], at: usize) -> Option<u8> {
+    let digit = |i: usize| text.get(i).copied().and_then(hex_value);
+    Some(digit(at + 1)? << 4 | digit(at + 2)?)
 }
 
 /// A number of seconds in decimal digits (at least one, and no sign), if it
@@ -282,8 +238,11 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     let capacity = (parts.url.len() + parts.body.len()) / 32 + 4;
     let mut params = ParamList::with_capacity(capacity);
     let mut slots = Slots::default();
+    // The header's protocol parameters, to merge into the list as the base
+    // string is written (never the signature); they are not in `params`.
+    let mut merged = [None; 10];
     let mut realm = None;
-    // Protocol parameters of the header (they are not in `params`).
+    // How many protocol parameters the header has.
     let mut header_protocol = 0;
     // A parameter the header has twice, told after the grammar of the body.
     let mut duplicate = None;
@@ -312,8 +271,13 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
                 let value = param.value_text(&mut params)?;
                 // A value in its §3.6 form with no escape is its own decoding.
                 let decoded = (param.value_form == Some(false)).then_some(param.value);
-                if let Err(e) = slots.put(slot, param.name.as_bytes(), value, decoded, false) {
+                if let Err(e) = slots.put(slot, param.name.as_bytes(), value, decoded) {
                     duplicate.get_or_insert(e);
+                }
+                if slot != SIGNATURE_SLOT
+                    && let Some(out) = merged.get_mut(slot)
+                {
+                    *out = Some(value);
                 }
                 header_protocol += 1;
             } else {
@@ -334,16 +298,6 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     // base string leaves it out, as it does for the signer).
     params.sort();
     slots.take_sorted(&params)?;
-    // The header's protocol parameters, to merge into the list (never the signature).
-    let mut merged = [None; 10];
-    for (i, (out, slot)) in merged.iter_mut().zip(&slots.slots).enumerate() {
-        if let Some(slot) = slot
-            && !slot.in_list
-            && i != SIGNATURE_SLOT
-        {
-            *out = Some(slot.text);
-        }
-    }
     let [
         body_hash,
         callback,
@@ -355,14 +309,18 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         token,
         verifier,
         version,
-    ] = slots.slots;
+    ] = &slots.slots;
     let missing = |name| Error::MissingParameter { name };
     let owned = params.owned();
-    let text = |t: Slot<'a>| text(t, owned);
-    let consumer_key = text(consumer_key.ok_or(missing("oauth_consumer_key"))?)?;
-    let signature_method = text(signature_method.ok_or(missing("oauth_signature_method"))?)?;
-    let signature = decoded(signature.ok_or(missing("oauth_signature"))?, owned)?;
-    let plaintext = signature_method == "PLAINTEXT";
+    let text = |t: &Slot<'a>| text(*t, owned);
+    let consumer_key = text(consumer_key.as_ref().ok_or(missing("oauth_consumer_key"))?)?;
+    let signature_method = signature_method
+        .as_ref()
+        .ok_or(missing("oauth_signature_method"))?;
+    // Told after the parameters that must be present (see the errors above).
+    let method = SignatureMethod::from_name(resolve(signature_method.text, owned));
+    let signature = signature.as_ref().ok_or(missing("oauth_signature"))?.text;
+    let plaintext = method == Ok(SignatureMethod::Plaintext);
     if !plaintext {
         if timestamp.is_none() {
             return Err(missing("oauth_timestamp"));
@@ -371,7 +329,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
             return Err(missing("oauth_nonce"));
         }
     }
-    let signature_method: SignatureMethod = signature_method.parse()?;
+    let signature_method = method?;
     if version.is_some_and(|v| resolve(v.text, owned) != b"1.0") {
         return Err(Error::UnsupportedVersion);
     }
@@ -382,11 +340,11 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         })?),
     };
 
-    let token = token.map(text).transpose()?;
-    let nonce = nonce.map(text).transpose()?;
-    let callback = callback.map(text).transpose()?;
-    let verifier = verifier.map(text).transpose()?;
-    let body_hash = body_hash.map(text).transpose()?;
+    let token = token.as_ref().map(text).transpose()?;
+    let nonce = nonce.as_ref().map(text).transpose()?;
+    let callback = callback.as_ref().map(text).transpose()?;
+    let verifier = verifier.as_ref().map(text).transpose()?;
+    let body_hash = body_hash.as_ref().map(text).transpose()?;
     Ok(ParsedRequest {
         method: parts.method,
         url,
@@ -448,9 +406,16 @@ impl ParsedRequest<'_> {
         self.realm
     }
 
-    /// `oauth_signature` as sent (decoded).
-    pub fn signature(&self) -> &str {
-        self.signature.as_str()
+    /// `oauth_signature` as sent, decoded. It is decoded on each call (a
+    /// server compares it without building text); bytes that are not UTF-8
+    /// are shown as U+FFFD (such a signature never matches).
+    pub fn signature(&self) -> Cow<'_, str> {
+        let encoded = resolve(self.signature, self.params.owned());
+        match decode_bytes(encoded, false) {
+            Ok(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
+            // Its escapes were checked as the request was read.
+            Err(_) => String::from_utf8_lossy(encoded),
+        }
     }
 
     /// The signature base string of the request (§3.4.1), as the client
@@ -783,8 +748,8 @@ fn rsa_verify(
             .is_ok()
     }
 
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(request.signature.as_bytes())
-    else {
+    let sent = decode_bytes(resolve(request.signature, request.params.owned()), false)?;
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(sent) else {
         return Ok(false);
     };
     let Ok(sig) = Signature::try_from(bytes.as_slice()) else {
@@ -905,6 +870,72 @@ mod tests {
 
     const BASE: &str = "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=s\
                         &oauth_timestamp=1&oauth_nonce=n";
+
+    #[test]
+    fn signatures_are_compared_as_sent_decoded() {
+        let expected = b"tR3+Ty81lMeYAr/Fid0kMTYa/WM=";
+        let canonical = b"tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D";
+        assert!(same_signature(expected, canonical));
+        // Any escape stands for its byte, in either case of hex digit.
+        assert!(same_signature(
+            expected,
+            b"%74R3%2bTy81lMeYAr%2FFid0kMTYa%2fWM="
+        ));
+        assert!(same_signature(b"", b""));
+        assert!(same_signature(b"k&s", b"k%26s"));
+        let mut wrong = Vec::new();
+        // Every single-byte change, and one byte more or less, is told.
+        for at in 0..canonical.len() {
+            wrong.clear();
+            wrong.extend_from_slice(canonical);
+            wrong[at] ^= 0x01;
+            assert!(!same_signature(expected, &wrong), "byte {at}");
+        }
+        assert!(!same_signature(expected, &canonical[..canonical.len() - 3]));
+        assert!(!same_signature(
+            expected,
+            b"tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D%3D"
+        ));
+        assert!(!same_signature(
+            expected,
+            b"tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3Da"
+        ));
+        assert!(!same_signature(expected, b""));
+        assert!(!same_signature(b"", b"a"));
+        // An escape that stands for a byte past the end of what is expected.
+        assert!(!same_signature(b"ab", b"ab%00"));
+        // Broken escapes (which checked text never has) match nothing.
+        for broken in [&b"%"[..], b"%4", b"a%G1", b"%%41"] {
+            assert!(!same_signature(b"A", broken), "{broken:?}");
+            assert!(!same_signature(broken, broken), "{broken:?}");
+        }
+    }
+
+    #[test]
+    fn the_signature_getter_decodes_what_was_sent() {
+        let header = |sig: &str| {
+            alloc::format!(
+                "OAuth oauth_consumer_key=\"k\", oauth_nonce=\"n\", oauth_signature=\"{sig}\", \
+                 oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\""
+            )
+        };
+        for (sent, shown) in [
+            (
+                "tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D",
+                "tR3+Ty81lMeYAr/Fid0kMTYa/WM=",
+            ),
+            ("plain", "plain"),
+            // Not in its §3.6 form: read again into canonical form first.
+            ("a+b%3d", "a+b="),
+            // Not UTF-8: shown with U+FFFD, and never a match.
+            ("%FF%FE", "\u{FFFD}\u{FFFD}"),
+        ] {
+            let header = header(sent);
+            let parts = RequestParts::new("GET", "https://a.example/").with_authorization(&header);
+            let parsed = parse_request(&parts).unwrap();
+            assert_eq!(parsed.signature(), shown, "{sent}");
+        }
+    }
 
     #[test]
     fn parse_checks_presence_duplicates_method_and_version() {
