@@ -296,16 +296,21 @@ fn base64_into(digest: &[u8], out: &mut [u8; 88]) -> Option<usize> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let len = digest.len().div_ceil(3) * 4;
     let out = out.get_mut(..len)?;
+    // Each quad is put together in a register and stored whole: a verifier
+    // reads it back at once, and a load that finds its bytes in one store
+    // gets them straight from it.
     for (group, quad) in digest.chunks(3).zip(out.chunks_exact_mut(4)) {
         let byte = |i: usize| u32::from(group.get(i).copied().unwrap_or(0));
         let bits = byte(0) << 16 | byte(1) << 8 | byte(2);
-        for (k, slot) in quad.iter_mut().enumerate() {
-            // Six bits index a 64-entry alphabet.
-            *slot = ALPHABET[(bits >> (18 - 6 * k) & 63) as usize];
+        // Six bits index a 64-entry alphabet.
+        let symbol = |k: u32| u32::from(ALPHABET[(bits >> (18 - 6 * k) & 63) as usize]);
+        let mut symbols = symbol(0) | symbol(1) << 8 | symbol(2) << 16 | symbol(3) << 24;
+        if group.len() < 3 {
+            // A last group of one or two bytes has two or three symbols, then `=`.
+            let kept = (1u32 << (8 * (group.len() + 1))) - 1;
+            symbols = symbols & kept | u32::from_le_bytes([b'='; 4]) & !kept;
         }
-        for slot in quad.iter_mut().skip(group.len() + 1) {
-            *slot = b'=';
-        }
+        quad.copy_from_slice(&symbols.to_le_bytes());
     }
     Some(len)
 }
