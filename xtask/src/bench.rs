@@ -2,7 +2,8 @@
 //! prints one table of medians and ratios, every number from the same run;
 //! `--instructions` counts instructions per signature under callgrind;
 //! `--interleaved` times the OAuth 1 implementations in turn, in short
-//! batches, and prints the medians of each round's ratios.
+//! batches, and prints the medians of each round's ratios; `--placements`
+//! does that over eight placements of the same code in the binary.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ pub(crate) struct Options {
     /// Time the implementations in turn, in short batches, instead of
     /// running criterion.
     interleaved: bool,
+    /// Interleaved timings over several placements of the code.
+    placements: bool,
     /// Only print the table from the results already on disk.
     no_run: bool,
     /// Passed on to the benchmarks (criterion's own options).
@@ -30,6 +33,7 @@ impl Options {
             match arg.as_str() {
                 "--instructions" => options.instructions = true,
                 "--interleaved" => options.interleaved = true,
+                "--placements" => options.placements = true,
                 "--no-run" => options.no_run = true,
                 "--" => options.criterion_args.extend(args.by_ref().cloned()),
                 other => return Err(format!("unknown argument `{other}`")),
@@ -54,6 +58,9 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<(), String> {
     }
     if options.interleaved {
         return interleaved(root);
+    }
+    if options.placements {
+        return placements(root);
     }
     let criterion = target_dir(root).join("criterion");
     if !options.no_run {
@@ -192,8 +199,15 @@ fn table(criterion: &Path) -> Result<String, String> {
 
 /// Builds the harness (`crates/bench/examples/harness.rs`) and returns its path.
 fn harness(root: &Path) -> Result<PathBuf, String> {
+    harness_at(root, 0)
+}
+
+/// Builds the harness with its code placed by `placement` (0 to 7: see
+/// `placement` in the harness) and returns its path.
+fn harness_at(root: &Path, placement: u8) -> Result<PathBuf, String> {
     let status = cargo()
         .current_dir(root)
+        .env("SANSAUTH_PLACEMENT", placement.to_string())
         .args([
             "build",
             "--release",
@@ -220,19 +234,94 @@ fn interleaved(root: &Path) -> Result<(), String> {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for w in ["w1", "w2", "w3"] {
-        let output = Command::new(&harness)
-            .args(["interleaved", w, "100"])
-            .output()
-            .map_err(|e| format!("cannot run the harness: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "the harness failed on {w}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        print!("{}", String::from_utf8_lossy(&output.stdout));
+        print!("{}", interleaved_row(&harness, w, 100)?);
     }
     Ok(())
+}
+
+/// The harness's interleaved table for `w` (one row), `rounds` rounds.
+fn interleaved_row(harness: &Path, w: &str, rounds: u32) -> Result<String, String> {
+    let output = Command::new(harness)
+        .args(["interleaved", w, &rounds.to_string()])
+        .output()
+        .map_err(|e| format!("cannot run the harness: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the harness failed on {w}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The ratio columns of an interleaved row (`1.27×` cells), in order.
+fn ratios(row: &str) -> Vec<f64> {
+    row.split('|')
+        .filter_map(|cell| cell.trim().strip_suffix('×')?.parse().ok())
+        .collect()
+}
+
+/// W1–W3 with HMAC-SHA1, interleaved as by [`interleaved`], over eight
+/// builds of the harness that place the same code at different addresses:
+/// each ratio's median over the placements, and its least and greatest.
+/// The builds take turns, several times over, and a placement's ratio is
+/// the least of its turns: another tenant of the machine's cores slows our
+/// code by up to a half and the floor's chain of SHA instructions by a
+/// tenth, so the least is the one taken when the machine was quietest.
+fn placements(root: &Path) -> Result<(), String> {
+    const PLACEMENTS: u8 = 8;
+    const TURNS: usize = 6;
+    let mut harnesses = Vec::new();
+    for p in 0..PLACEMENTS {
+        let built = harness_at(root, p)?;
+        let kept = built.with_file_name(format!("harness-placement-{p}"));
+        std::fs::copy(&built, &kept).map_err(|e| format!("cannot keep the harness: {e}"))?;
+        harnesses.push(kept);
+    }
+    // Leave the usual harness built.
+    harness(root)?;
+    println!(
+        "| workload (HMAC-SHA1) | sign ÷ floor | verify (kept) ÷ sign | verify (afresh) ÷ sign | sign ÷ oauth1-request sorted |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for w in ["w1", "w2", "w3"] {
+        // For each placement, each ratio column, the turns' ratios.
+        let mut seen = vec![vec![Vec::new(); 4]; harnesses.len()];
+        for _ in 0..TURNS {
+            for (harness, columns) in harnesses.iter().zip(&mut seen) {
+                let row = ratios(&interleaved_row(harness, w, 20)?);
+                if row.len() != 4 {
+                    return Err(format!("unexpected row from the harness: {row:?}"));
+                }
+                for (column, r) in columns.iter_mut().zip(row) {
+                    column.push(r);
+                }
+            }
+        }
+        let mut line = format!("| {} |", w.to_uppercase());
+        for c in 0..4 {
+            let mut per_placement: Vec<f64> = seen
+                .iter()
+                .map(|columns| columns[c].iter().copied().fold(f64::MAX, f64::min))
+                .collect();
+            let median = middle(&mut per_placement);
+            let (least, most) = per_placement
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(l, m), &r| (l.min(r), m.max(r)));
+            let _ = write!(line, " {median:.2}× ({least:.2}–{most:.2}) |");
+        }
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// The median of `values` (the lower middle one for an even count).
+fn middle(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values
+        .get(values.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 /// Instructions per HMAC-SHA1 signature of W1–W3, ours against

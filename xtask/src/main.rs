@@ -16,7 +16,7 @@ commands:
       tests/vectors), recursively; --suite keeps only the named suite.
       Exits non-zero when any vector fails, a file does not parse, an id is
       repeated, a vector has no source, or a kind is unknown.
-  bench [--no-run] [--instructions] [--interleaved] [-- CRITERION-OPTIONS]
+  bench [--no-run] [--instructions] [--interleaved] [--placements] [-- CRITERION-OPTIONS]
       Run the benchmarks of crates/bench (OAuth 1 W1-W3 signing and
       verification against the bare HMAC floor and oauth1-request; OAuth 2
       messages against the oauth2 crate) and print one table of medians and
@@ -24,7 +24,10 @@ commands:
       --instructions counts instructions per signature under valgrind's
       callgrind instead; --interleaved times the OAuth 1 implementations in
       turn, in batches of about 2 ms, 100 rounds, and prints the medians of
-      the rounds' ratios (steadier where the machine's load comes and goes).
+      the rounds' ratios (steadier where the machine's load comes and goes);
+      --placements does that for eight builds that place the same code at
+      different addresses, and prints each ratio's median over them with
+      its least and greatest (timings move with where the code lands).
   fuzz [--seconds N] [--sanitizer NAME] [--dev] [TARGET]
       Build the libFuzzer targets in fuzz/ (installing cargo-fuzz if it is
       missing) and run TARGET, or every target, for N seconds each (default

@@ -34,7 +34,35 @@ use sansauth_oauth1::SignatureMethod;
 #[path = "../peer/mod.rs"]
 mod peer;
 
+/// Which of the code placements `cargo xtask bench --placements` asked for
+/// (`SANSAUTH_PLACEMENT` when the harness was built, 0 to 7).
+const PLACEMENT: usize = match option_env!("SANSAUTH_PLACEMENT") {
+    Some(digit) => match digit.as_bytes() {
+        [d @ b'0'..=b'7'] => (*d - b'0') as usize,
+        _ => 0,
+    },
+    None => 0,
+};
+
+/// Code whose length grows with [`PLACEMENT`], some sixteen bytes a step:
+/// linked before the crates it measures, it moves all their code, so that
+/// timings can be taken over several placements of the same code (a timing
+/// moves with where loops and branches land).
+#[inline(never)]
+fn placement() {
+    macro_rules! steps {
+        ($($k:literal)*) => {$(
+            if PLACEMENT > $k {
+                black_box($k);
+                black_box($k);
+            }
+        )*};
+    }
+    steps!(0 1 2 3 4 5 6);
+}
+
 fn main() -> ExitCode {
+    placement();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [which, workload, n] = args.as_slice() else {
         eprintln!("usage: harness IMPL WORKLOAD N | harness interleaved WORKLOAD ROUNDS");
