@@ -1014,12 +1014,19 @@ pub(crate) fn put_encoded_pair(
             (value.tail, value.len()),
         );
     }
+    put_escaped_pair(p, owned, after_another, sink);
+}
+
+/// [`put_encoded_pair`] of a pair with a `%` or an owned text: out of line,
+/// so that each of the loops that write pairs keeps only the usual case.
+#[inline(never)]
+fn put_escaped_pair(p: &Param<'_>, owned: &[u8], after_another: bool, sink: &mut impl Sink) {
     if after_another {
         sink.put_text(AMP, 3);
     }
-    put_reencoded(name, owned, sink);
+    put_reencoded(p.name, owned, sink);
     sink.put_text(EQ, 3);
-    put_reencoded(value, owned, sink);
+    put_reencoded(p.value, owned, sink);
 }
 
 /// The §3.6 encoding of `text`, which is already in its §3.6 encoding.
