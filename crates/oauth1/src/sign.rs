@@ -476,6 +476,9 @@ pub(crate) enum BaseSource<'x> {
         /// The signer's protocol parameters, in name order, merged into
         /// `list` as the base string is written (empty when `list` has them).
         oauth: &'x [OauthPair<'x>],
+        /// Where the names of `list` that sort from `oauth_` on start, when
+        /// the caller has found it already (a verifier has).
+        oauth_at: Option<usize>,
     },
     /// An already-built base string.
     Raw(&'x [u8]),
@@ -491,7 +494,8 @@ impl BaseSource<'_> {
                 list,
                 owned,
                 oauth,
-            } => put_base_string(method, url, list, owned, oauth, sink),
+                oauth_at,
+            } => put_base_string(method, url, list, owned, oauth, oauth_at, sink),
             Self::Raw(bytes) => sink.put(bytes),
         }
     }
@@ -568,6 +572,7 @@ pub(crate) fn put_base_string(
     list: Sorted<'_>,
     owned: &[u8],
     oauth: &[OauthPair<'_>],
+    oauth_at: Option<usize>,
     sink: &mut impl Sink,
 ) {
     let method = method.as_bytes();
@@ -593,7 +598,8 @@ pub(crate) fn put_base_string(
     };
     // Most requests have no `oauth_*` parameter of their own: theirs sort
     // wholly before or wholly after the protocol parameters.
-    let at = list.partition_point(|p| sorts_before_oauth(resolve(p.name, owned)));
+    let at = oauth_at
+        .unwrap_or_else(|| list.partition_point(|p| sorts_before_oauth(resolve(p.name, owned))));
     let (head, tail) = list.split_at(at);
     if tail
         .get(0)
@@ -699,6 +705,7 @@ pub fn base_string(parts: &RequestParts<'_>, extra: &[(&str, &str)]) -> Result<S
         Sorted::in_place(list.as_slice()),
         list.owned(),
         &[],
+        None,
         &mut out,
     );
     String::from_utf8(out).map_err(|_| Error::Malformed {
@@ -1335,6 +1342,7 @@ fn sorted_then<'a, const N: usize, const NEXT: usize, T>(
         list,
         owned,
         oauth: oauth.as_slice(),
+        oauth_at: None,
     };
     then(&base, oauth)
 }

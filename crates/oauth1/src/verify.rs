@@ -32,6 +32,8 @@ pub struct ParsedRequest<'a> {
     params: ParamList<'a, 'a>,
     /// The header's protocol parameters, by slot (name order), encoded.
     merged: [Option<Text<'a>>; 10],
+    /// Where the names of `params` that sort from `oauth_` on start.
+    oauth_at: usize,
     body: &'a [u8],
     body_is_form: bool,
     realm: Option<&'a str>,
@@ -100,8 +102,9 @@ impl<'a> Slots<'a> {
 
     /// Takes the `oauth_*` parameters of a sorted list, which sort
     /// together: each protocol parameter into its slot, once (§3.1), and no
-    /// other `oauth_*` name twice.
-    fn take_sorted(&mut self, list: &ParamList<'a, '_>) -> Result<(), Error> {
+    /// other `oauth_*` name twice. Returns where the names that sort from
+    /// `oauth_` on start.
+    fn take_sorted(&mut self, list: &ParamList<'a, '_>) -> Result<usize, Error> {
         let params = list.as_slice();
         let from = params.partition_point(|p| sorts_before_oauth(list.bytes(p.name)));
         let mut previous: Option<&[u8]> = None;
@@ -121,7 +124,7 @@ impl<'a> Slots<'a> {
             }
             previous = Some(name);
         }
-        Ok(())
+        Ok(from)
     }
 }
 
@@ -324,7 +327,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
     // `oauth_signature` of the query or the body stays in the list; the
     // base string leaves it out, as it does for the signer).
     params.sort();
-    slots.take_sorted(&params)?;
+    let oauth_at = slots.take_sorted(&params)?;
     let [
         body_hash,
         callback,
@@ -377,6 +380,7 @@ pub fn parse_request<'a>(parts: &RequestParts<'a>) -> Result<ParsedRequest<'a>, 
         url,
         params,
         merged,
+        oauth_at,
         body: parts.body,
         body_is_form,
         realm,
@@ -470,6 +474,7 @@ impl ParsedRequest<'_> {
             list: Sorted::in_place(self.params.as_slice()),
             owned,
             oauth: pairs.get(..n).unwrap_or_default(),
+            oauth_at: Some(self.oauth_at),
         })
     }
 }
