@@ -389,12 +389,10 @@ pub(crate) fn put_decoded(
         start = i + 1;
         match bytes.get(i).copied().unwrap_or_default() {
             b'%' => {
-                let hi = bytes.get(i + 1).copied().and_then(hex_value);
-                let lo = bytes.get(i + 2).copied().and_then(hex_value);
-                let (Some(hi), Some(lo)) = (hi, lo) else {
+                let Some(byte) = escaped_byte(bytes, i) else {
                     return ControlFlow::Break(());
                 };
-                sink.put(&[hi << 4 | lo]);
+                sink.put(&[byte]);
                 start = i + 3;
             }
             b'+' if plus_is_space => sink.put(b" "),
@@ -413,9 +411,17 @@ pub(crate) fn put_decoded(
     Ok(())
 }
 
+/// The byte the escape `%XY` at `text[at]` stands for (either case of hex
+/// digit); none when two hex digits do not follow.
+#[inline]
+pub(crate) fn escaped_byte(text: &[u8], at: usize) -> Option<u8> {
+    let digit = |i: usize| text.get(i).copied().and_then(hex_value);
+    Some(digit(at + 1)? << 4 | digit(at + 2)?)
+}
+
 /// The value of one hex digit, either case.
 #[inline]
-pub(crate) const fn hex_value(b: u8) -> Option<u8> {
+const fn hex_value(b: u8) -> Option<u8> {
     let digit = HEX_DIGIT[b as usize];
     if digit & NOT_HEX != 0 {
         None

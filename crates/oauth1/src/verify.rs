@@ -9,7 +9,7 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use crate::encoding::{bytes_equal, decode_bytes, decode_text, hex_value};
+use crate::encoding::{bytes_equal, decode_bytes, decode_text, escaped_byte};
 use crate::params::{
     HeaderParams, ParamList, Sorted, Text, check_count, is_form, is_oauth_name, protocol_name,
     resolve, sorts_before_oauth, static_name,
@@ -188,12 +188,6 @@ fn next_decoded(sent: &[u8], at: &mut usize) -> Option<u8> {
     };
     *at += width;
     Some(byte)
-}
-
-/// The byte the escape `%XY` at `text[at]` stands for.
-fn escaped_byte(text: &[u8], at: usize) -> Option<u8> {
-    let digit = |i: usize| text.get(i).copied().and_then(hex_value);
-    Some(digit(at + 1)? << 4 | digit(at + 2)?)
 }
 
 /// A number of seconds in decimal digits (at least one, and no sign), if it
