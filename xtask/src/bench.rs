@@ -285,43 +285,35 @@ fn placements(root: &Path) -> Result<(), String> {
     );
     println!("|---|---:|---:|---:|---:|");
     for w in ["w1", "w2", "w3"] {
-        // For each placement, each ratio column, the turns' ratios.
-        let mut seen = vec![vec![Vec::new(); 4]; harnesses.len()];
+        // For each placement, each ratio column's least over the turns.
+        let mut least = vec![[f64::MAX; 4]; harnesses.len()];
         for _ in 0..TURNS {
-            for (harness, columns) in harnesses.iter().zip(&mut seen) {
+            for (harness, columns) in harnesses.iter().zip(&mut least) {
                 let row = ratios(&interleaved_row(harness, w, 20)?);
                 if row.len() != 4 {
                     return Err(format!("unexpected row from the harness: {row:?}"));
                 }
                 for (column, r) in columns.iter_mut().zip(row) {
-                    column.push(r);
+                    *column = column.min(r);
                 }
             }
         }
         let mut line = format!("| {} |", w.to_uppercase());
         for c in 0..4 {
-            let mut per_placement: Vec<f64> = seen
-                .iter()
-                .map(|columns| columns[c].iter().copied().fold(f64::MAX, f64::min))
-                .collect();
-            let median = middle(&mut per_placement);
-            let (least, most) = per_placement
-                .iter()
-                .fold((f64::MAX, f64::MIN), |(l, m), &r| (l.min(r), m.max(r)));
-            let _ = write!(line, " {median:.2}× ({least:.2}–{most:.2}) |");
+            let mut per_placement: Vec<f64> = least.iter().map(|columns| columns[c]).collect();
+            per_placement.sort_by(f64::total_cmp);
+            // The lower middle one for an even count.
+            let at = |i: usize| per_placement.get(i).copied().unwrap_or(f64::NAN);
+            let (median, low, high) = (
+                at(per_placement.len().saturating_sub(1) / 2),
+                at(0),
+                at(per_placement.len().saturating_sub(1)),
+            );
+            let _ = write!(line, " {median:.2}× ({low:.2}–{high:.2}) |");
         }
         println!("{line}");
     }
     Ok(())
-}
-
-/// The median of `values` (the lower middle one for an even count).
-fn middle(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values
-        .get(values.len().saturating_sub(1) / 2)
-        .copied()
-        .unwrap_or(f64::NAN)
 }
 
 /// Instructions per HMAC-SHA1 signature of W1–W3, ours against
